@@ -1,0 +1,1 @@
+"""Pure Plotly figure builders and exports: trajectories in, figures and bytes out."""
