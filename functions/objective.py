@@ -32,6 +32,7 @@ class Objective:
     latex: str
     note: str
     gradient_latex: tuple[str, str] = ("", "")
+    source: str = ""  # the text a typed-in function was parsed from ("" for built-ins)
     # Local minima that are not global are listed in `minima` too; `min_value` is the lowest
     # value among them (None when no minimum is known, e.g. a saddle or a typed-in function).
     min_value: float | None = field(default=None, init=False)
@@ -41,6 +42,18 @@ class Objective:
             with np.errstate(all="ignore"):
                 values = self.value(np.asarray(self.minima, dtype=float))
             object.__setattr__(self, "min_value", float(np.min(values)))
+
+    def __reduce__(self) -> tuple:
+        # Kernels are closures (SymPy's lambdify, the quadratic forms), which pickle cannot
+        # store; an objective is rebuilt from its name or its text instead, so that results
+        # holding one can go through a cache that pickles.
+        if self.source:
+            from functions.parser import parse_expression
+
+            return _parsed, (parse_expression, self.source, self.domain, self.start)
+        from functions.builtin import get_function
+
+        return get_function, (self.name,)
 
     def value(self, p: np.ndarray) -> np.ndarray:
         """f at points `p` of shape (..., 2) -> (...)."""
@@ -72,3 +85,7 @@ class Objective:
         distances = np.linalg.norm(p[..., None, :] - minima, axis=-1)
         index = np.argmin(distances, axis=-1)
         return index, np.take_along_axis(distances, index[..., None], axis=-1)[..., 0]
+
+
+def _parsed(parse: Callable[..., Objective], text: str, domain: Domain, start: Point) -> Objective:
+    return parse(text, domain=domain, start=start)

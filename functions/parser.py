@@ -640,4 +640,5 @@ def parse_expression(
         latex=compiled.latex,
         note="A function you typed in; its gradient comes from SymPy.",
         gradient_latex=compiled.gradient_latex,
+        source=text,
     )
