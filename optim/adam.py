@@ -36,6 +36,9 @@ class Adam(Optimizer):
     Defaults: α = 1e-3, β1 = 0.9, β2 = 0.999, ε = 1e-8 (Keras: ε = 1e-7), no weight decay.
     `weight_decay` is L2, added to the gradient (g ← g + λθ) as torch.optim.Adam does; see
     `AdamW` for the decoupled form. `amsgrad=True` keeps v_max = max(v_max, v) and divides by it.
+    `bias_correction=False` drops the division by bc1 and bc2 (m̂ = m, v̂ = v): not something
+    any framework offers, but it shows what the correction is for — the first step is then
+    about α(1 − β1)/√(1 − β2) ≈ 3.2α instead of α.
 
     Conventions: ``"pytorch"`` (default) reproduces torch.optim.Adam: ε is added to √v̂, and
     AMSGrad takes its max on the raw v (pytorch/pytorch#142323). ``"keras"`` reproduces Keras 3:
@@ -51,6 +54,7 @@ class Adam(Optimizer):
     epsilon: Hyper | None = None
     weight_decay: Hyper | None = None
     amsgrad: bool | None = None
+    bias_correction: bool = True
     convention: str = "pytorch"
 
     name: ClassVar[str] = "Adam"
@@ -69,6 +73,7 @@ class Adam(Optimizer):
         set_(self, "epsilon", check_range("epsilon", self.epsilon, 0))
         set_(self, "weight_decay", check_range("weight_decay", self.weight_decay, 0))
         set_(self, "amsgrad", bool(self.amsgrad))
+        set_(self, "bias_correction", bool(self.bias_correction))
 
     def init(self, params: np.ndarray) -> AdamState:
         v_max = zeros_like(params) if self.amsgrad else None
@@ -81,8 +86,7 @@ class Adam(Optimizer):
         epsilon, weight_decay = hp["epsilon"], hp["weight_decay"]
         m, v, v_max = state.m, state.v, state.v_max
         t = state.count + 1
-        bc1 = 1 - beta1**t  # 1 − β1ᵗ
-        bc2 = 1 - beta2**t  # 1 − β2ᵗ
+        bc1, bc2 = self._bias_corrections(beta1, beta2, t)
         keras = self.convention == "keras"
         optax = self.convention == "optax"
         decoupled = self.decoupled or keras
@@ -154,12 +158,17 @@ class Adam(Optimizer):
             params += tmp
         return params, AdamState(t, m, v, v_max)
 
+    def _bias_corrections(self, beta1: Hyper, beta2: Hyper, t: Any) -> tuple[Any, Any]:
+        """(1 − β1ᵗ, 1 − β2ᵗ), or (1, 1) without bias correction."""
+        if not self.bias_correction:
+            return 1.0, 1.0
+        return 1 - beta1**t, 1 - beta2**t
+
     def derived(
         self, history: dict[str, np.ndarray], hp: dict[str, Hyper]
     ) -> dict[str, np.ndarray]:
         t, lr, epsilon = history["count"], history["learning_rate"], hp["epsilon"]
-        bc1 = 1 - hp["beta1"] ** t
-        bc2 = 1 - hp["beta2"] ** t
+        bc1, bc2 = self._bias_corrections(hp["beta1"], hp["beta2"], t)
         m_hat = history["m"] / bc1
         v_hat = history["v"] / bc2
         second = history["v_max"] if self.amsgrad else history["v"]

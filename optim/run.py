@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -18,6 +18,7 @@ RECORD_MODES = ("full", "final")
 DEFAULT_TOLERANCE = 1e-4
 DEFAULT_BOUND = 1e6
 MAX_STEPS = 1_000_000
+PROGRESS_EVERY = 50
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +132,7 @@ def run(
     record: str = "full",
     tolerance: float = DEFAULT_TOLERANCE,
     bound: float = DEFAULT_BOUND,
+    progress: Callable[[float], None] | None = None,
 ) -> Trajectory:
     """Run `optimizer` on `objective` for `steps` steps from `x0`, (2,) or (*batch, 2).
 
@@ -143,7 +145,8 @@ def run(
     zeroes each coordinate with that probability, both drawn from `seed` (one seed for all
     trajectories gives them the same draws, so they differ only by their settings).
     `record="final"` keeps only the summary (see `Trajectory`); `tolerance` sets what counts
-    as converged, `bound` what counts as diverged.
+    as converged, `bound` what counts as diverged. `progress`, if given, is called with the
+    fraction of steps done (0 … 1) every `PROGRESS_EVERY` steps, for a progress bar.
     """
     if isinstance(objective, str):
         objective = get_function(objective)
@@ -188,7 +191,11 @@ def run(
 
     loop = _run_full if record == "full" else _run_final
     with np.errstate(all="ignore"):
-        results = loop(optimizer, objective, params, state, batch, lr_factors, steps, bound, target)
+        results = loop(
+            optimizer, objective, params, state, batch, lr_factors, steps, bound, target, progress
+        )
+    if progress is not None:
+        progress(1.0)
 
     final_params, final_loss, best_loss = results["final_params"], results["final_loss"], None
     loss_history = results.get("loss")
@@ -250,7 +257,9 @@ def _hyper_at(batch: _Batch, lr_factors: np.ndarray | None, t: int) -> dict[str,
     return {**batch.hp, "learning_rate": batch.hp["learning_rate"] * lr_factors[t - 1]}
 
 
-def _run_full(optimizer, objective, params, state, batch, lr_factors, steps, bound, target):
+def _run_full(
+    optimizer, objective, params, state, batch, lr_factors, steps, bound, target, progress
+):
     size = params.shape[1]
     names = [name for name, value in state._asdict().items() if isinstance(value, np.ndarray)]
     initial = {name: getattr(state, name).copy() for name in names}
@@ -271,6 +280,8 @@ def _run_full(optimizer, objective, params, state, batch, lr_factors, steps, bou
         params_h[t] = params
         for name in names:
             state_h[name][t - 1] = getattr(state, name)
+        if progress is not None and t % PROGRESS_EVERY == 0:
+            progress(t / steps)
     loss_h[steps] = objective.kernel(params[0], params[1])[0]
 
     lr = np.broadcast_to(batch.hp["learning_rate"], (size,))
@@ -323,7 +334,9 @@ def _run_full(optimizer, objective, params, state, batch, lr_factors, steps, bou
     }
 
 
-def _run_final(optimizer, objective, params, state, batch, lr_factors, steps, bound, target):
+def _run_final(
+    optimizer, objective, params, state, batch, lr_factors, steps, bound, target, progress
+):
     size = params.shape[1]
     final_params = np.empty((2, size))
     final_loss = np.empty(size)
@@ -386,6 +399,8 @@ def _run_final(optimizer, objective, params, state, batch, lr_factors, steps, bo
         if lr_factors is not None:
             hp = _hyper_at(batch, lr_factors, t)
         params, state = apply(params, g, state, hp)
+        if progress is not None and t % PROGRESS_EVERY == 0:
+            progress(t / steps)
     if alive.size:
         final_params[:, alive] = params
         final_loss[alive] = f

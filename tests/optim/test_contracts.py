@@ -154,5 +154,5 @@ def test_hyperparameter_arrays_are_copied_and_read_only():
 def test_label_lists_the_hyperparameters():
     assert Adam().label() == (
         "Adam(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, weight_decay=0, "
-        "amsgrad=False)"
+        "amsgrad=False, bias_correction=True)"
     )

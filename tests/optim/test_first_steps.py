@@ -39,6 +39,13 @@ def test_keras_adam_first_step_uses_epsilon_hat(g, lr):
     assert step == pytest.approx(-lr * g / (abs(g) + eps / math.sqrt(1 - 0.999)), rel=1e-12)
 
 
+@given(g=gradients, lr=rates)
+def test_adam_without_bias_correction_first_step_is_about_3_alpha(g, lr):
+    # m1 = 0.1 g, v1 = 0.001 g²: the step is α·0.1·g/(√0.001·|g| + ε) ≈ 3.16 α
+    step = first_step(Adam(learning_rate=lr, bias_correction=False), 0.0, g)
+    assert step == pytest.approx(-lr * 0.1 * g / (math.sqrt(0.001) * abs(g) + 1e-8), rel=1e-12)
+
+
 def test_bias_correction_example_from_the_course():
     # g = 0.1, β1 = 0.9, β2 = 0.999: m1 = 0.01 and m̂1 = 0.1 (the gradient itself)
     from optim.adam import AdamState

@@ -305,3 +305,10 @@ def test_noise_has_the_requested_spread_and_sparsity_the_requested_rate():
 def test_one_seed_gives_every_trajectory_the_same_draws():
     t = run(SGD(learning_rate=0.0), "sphere", np.zeros((3, 2)), 10, noise=1.0, seed=5)
     np.testing.assert_array_equal(t.gradients[:, 0], t.gradients[:, 2])
+
+
+@pytest.mark.parametrize("record", ["full", "final"])
+def test_progress_reports_fractions_up_to_one(record):
+    seen = []
+    run(Adam(), ROSENBROCK, np.zeros((3, 2)), 120, record=record, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[0] < 1
