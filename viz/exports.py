@@ -1,0 +1,248 @@
+"""Files to take away: per-step CSV and JSON, a standalone HTML figure, an animated GIF."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from PIL import Image, ImageDraw, ImageFont
+
+from functions import Objective
+from optim import Trajectory
+from viz.landscape import Landscape, band_image
+from viz.paths import frame_steps
+from viz.style import color_of, describe_hyperparameters
+from viz.tables import settings_of
+
+_AXES = ("x", "y")
+
+
+def _optional(value: Any) -> Any:
+    return None if value is None or value < 0 else int(value)
+
+
+def steps_table(runs: Mapping[str, Trajectory]) -> pd.DataFrame:
+    """Every step of every run in long form: one row per (optimizer, step).
+
+    Row 0 of a run is its start θ_0 (no gradient yet); row t holds θ_t and f(θ_t) with what
+    step t used and produced: the gradient g_t (taken at θ_{t−1}), the update θ_t − θ_{t−1},
+    the effective learning rate, the scheduled α_t and the optimizer state after the step.
+    """
+    frames = []
+    for name, t in runs.items():
+        steps = t.params.shape[0]
+        columns: dict[str, Any] = {
+            "optimizer": name,
+            "settings": describe_hyperparameters(settings_of(name, t)),
+            "convention": t.optimizer.convention,
+            "step": np.arange(steps),
+        }
+        columns.update({key: value for key, value in settings_of(name, t).items()})
+        columns.update({"x": t.params[:, 0], "y": t.params[:, 1], "f": t.loss})
+        per_step = {
+            "gradient": t.gradients,
+            "update": t.updates,
+            "effective_lr": t.effective_lr,
+            **t.state,
+        }
+        for key, values in per_step.items():
+            for axis, label in enumerate(_AXES):
+                columns[f"{key}_{label}"] = np.concatenate(([np.nan], values[:, axis]))
+        columns["learning_rate_t"] = np.concatenate(([np.nan], t.learning_rate))
+        frames.append(pd.DataFrame(columns))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def to_csv(runs: Mapping[str, Trajectory]) -> bytes:
+    return steps_table(runs).to_csv(index=False, float_format="%.17g").encode()
+
+
+def to_json(objective: Objective, runs: Mapping[str, Trajectory]) -> bytes:
+    """The same data as nested JSON (strictly valid: no NaN or Infinity anywhere)."""
+
+    def pairs(values: np.ndarray) -> list:
+        return values.tolist()
+
+    document = {
+        "function": {
+            "name": objective.name,
+            "title": objective.title,
+            "latex": objective.latex,
+            "minima": [list(m) for m in objective.minima],
+        },
+        "runs": [],
+    }
+    for name, t in runs.items():
+        records = [
+            {
+                "step": 0,
+                "x": float(t.params[0, 0]),
+                "y": float(t.params[0, 1]),
+                "f": float(t.loss[0]),
+            }
+        ]
+        for step in range(1, t.params.shape[0]):
+            records.append(
+                {
+                    "step": step,
+                    "x": float(t.params[step, 0]),
+                    "y": float(t.params[step, 1]),
+                    "f": float(t.loss[step]),
+                    "learning_rate": float(t.learning_rate[step - 1]),
+                    "gradient": pairs(t.gradients[step - 1]),
+                    "update": pairs(t.updates[step - 1]),
+                    "effective_lr": pairs(t.effective_lr[step - 1]),
+                    "state": {key: pairs(values[step - 1]) for key, values in t.state.items()},
+                }
+            )
+        document["runs"].append(
+            {
+                "optimizer": name,
+                "class": t.optimizer.name,
+                "convention": t.optimizer.convention,
+                "hyperparameters": {
+                    k: v for k, v in t.optimizer.hyperparameters().items() if k != "convention"
+                },
+                "start": pairs(t.params[0]),
+                "steps": t.steps,
+                "diverged_at": _optional(t.diverged_at),
+                "converged_at": _optional(t.converged_at),
+                "records": records,
+            }
+        )
+    return json.dumps(document, allow_nan=False, indent=1).encode()
+
+
+def figure_html(figure: go.Figure, title: str) -> bytes:
+    """A standalone page with Plotly.js embedded: plays offline, waits for Play."""
+    return (
+        figure.to_html(
+            include_plotlyjs=True,
+            full_html=True,
+            auto_play=False,
+            config={"displaylogo": False, "responsive": True},
+            div_id="adam-lab-figure",
+        )
+        .replace("<head>", f"<head><title>{title}</title>", 1)
+        .encode()
+    )
+
+
+# -- animated GIF ---------------------------------------------------------------------------
+
+_ASCII = str.maketrans({"–": "-", "−": "-", "²": "^2", "³": "^3", "·": "*", "×": "x", "θ": "theta"})
+
+
+def _ascii(text: str) -> str:
+    return text.translate(_ASCII).encode("ascii", "replace").decode()
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def race_gif(
+    objective: Objective,
+    landscape: Landscape,
+    runs: Mapping[str, Trajectory],
+    *,
+    frames: int = 80,
+    plot_size: int = 440,
+    frame_ms: int = 70,
+) -> bytes:
+    """The race as an animated GIF for slides: paths grow over the landscape, step by step.
+
+    Drawn with Pillow (already installed with Streamlit): no browser, about a second.
+    """
+    (x0, x1), (y0, y1) = landscape.domain
+    aspect = (y1 - y0) / (x1 - x0)
+    width, height = (
+        (plot_size, round(plot_size * aspect))
+        if aspect <= 1
+        else (round(plot_size / aspect), plot_size)
+    )
+    font = ImageFont.load_default(size=14)
+    small = ImageFont.load_default(size=12)
+    margin, top = 16, 44
+    legend_height = 20 * len(runs) + 12
+    canvas_size = (max(width + 2 * margin, 520), top + height + legend_height + margin)
+    left = (canvas_size[0] - width) // 2
+
+    background = Image.fromarray(band_image(landscape)).resize(
+        (width, height), Image.Resampling.LANCZOS
+    )
+    base = Image.new("RGB", canvas_size, "white")
+    base.paste(background, (left, top))
+    draw = ImageDraw.Draw(base)
+    draw.rectangle((left - 1, top - 1, left + width, top + height), outline=(120, 120, 120))
+    for index, (name, t) in enumerate(runs.items()):
+        y = top + height + 10 + 20 * index
+        draw.line((margin, y + 7, margin + 24, y + 7), fill=_rgb(color_of(name, index)), width=4)
+        label = f"{name} ({describe_hyperparameters(settings_of(name, t), ascii_only=True)})"
+        draw.text((margin + 32, y), _ascii(label), font=small, fill=(30, 30, 30))
+
+    def pixels(points: np.ndarray) -> list[tuple[float, float]]:
+        px = left + (points[:, 0] - x0) / (x1 - x0) * width
+        py = top + (y1 - points[:, 1]) / (y1 - y0) * height
+        # Far-away points (a run heading off) are pulled in so the drawing code stays in range.
+        return list(zip(np.clip(px, -1e4, 1e4), np.clip(py, -1e4, 1e4), strict=True))
+
+    steps = next(iter(runs.values())).steps if runs else 0
+    images = []
+    for step in frame_steps(steps, frames):
+        frame = base.copy()
+        layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+        paint = ImageDraw.Draw(layer)
+        for index, (name, t) in enumerate(runs.items()):
+            color = _rgb(color_of(name, index))
+            points = [(px - left, py - top) for px, py in pixels(t.params[: step + 1])]
+            if len(points) > 1:
+                paint.line(points, fill=(*color, 255), width=3, joint="curve")
+            sx, sy = points[0]
+            paint.ellipse((sx - 6, sy - 6, sx + 6, sy + 6), outline=(*color, 255), width=3)
+            hx, hy = points[-1]
+            paint.ellipse(
+                (hx - 6, hy - 6, hx + 6, hy + 6),
+                fill=(*color, 255),
+                outline=(255, 255, 255, 255),
+                width=2,
+            )
+        for mx, my in pixels(np.asarray(objective.minima).reshape(-1, 2)):
+            paint.regular_polygon(
+                (mx - left, my - top, 7), 5, fill=(255, 255, 255, 255), outline=(30, 30, 30, 255)
+            )
+        frame.paste(layer, (left, top), layer)
+        text = ImageDraw.Draw(frame)
+        text.text((margin, 8), _ascii(objective.title), font=font, fill=(20, 20, 20))
+        text.text((margin, 26), f"step {step} of {steps}", font=small, fill=(70, 70, 70))
+        images.append(frame)
+
+    # One palette for all frames, built so that every optimizer's colour is in it exactly:
+    # the last frame plus a large swatch of each colour.
+    swatches = Image.new("RGB", (images[-1].width, 60 * len(runs) + 1), "white")
+    for index, name in enumerate(runs):
+        swatches.paste(
+            _rgb(color_of(name, index)), (0, 60 * index, swatches.width, 60 * index + 60)
+        )
+    source = Image.new("RGB", (images[-1].width, images[-1].height + swatches.height))
+    source.paste(images[-1], (0, 0))
+    source.paste(swatches, (0, images[-1].height))
+    palette = source.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    quantized = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
+    durations = [frame_ms] * (len(quantized) - 1) + [1500]  # linger on the finished race
+    buffer = io.BytesIO()
+    quantized[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=quantized[1:],
+        duration=durations,
+        loop=0,
+        optimize=True,
+    )
+    return buffer.getvalue()

@@ -1,0 +1,364 @@
+"""Optimization paths over the landscape: the animated race and the 3-D surface view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from functions import Objective
+from optim import Trajectory
+from optim.catalog import VARIANTS
+from viz.landscape import Landscape, band_image, data_uri, png_bytes
+from viz.style import base_layout, color_of, describe_hyperparameters, format_number
+
+MAX_FRAMES = 120
+HOVER_GRID = 41  # invisible points that carry hover values and take clicks (41 x 41)
+
+
+def run_label(name: str, trajectory: Trajectory) -> str:
+    """ "Adam (α=0.02, β1=0.9, β2=0.999, ε=1e-08)": the settings a slide needs."""
+    hyperparameters = trajectory.optimizer.hyperparameters()
+    if name in VARIANTS:
+        hyperparameters = {k: hyperparameters[k] for k in VARIANTS[name].hyperparameters}
+    return f"{name} ({describe_hyperparameters(hyperparameters)})"
+
+
+def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
+    """The steps the animation shows: 0, …, steps, at most `max_frames` + 1 of them."""
+    return np.unique(np.linspace(0, steps, min(steps, max_frames) + 1).round().astype(int))
+
+
+def _short(value: float) -> float:
+    """Six significant digits: plenty for a marker, a third of the JSON of a full float."""
+    return float(f"{value:.6g}")
+
+
+def _f32(values: np.ndarray) -> np.ndarray:
+    # Plotly sends NumPy arrays as base64; float32 halves the bytes and is ample on screen.
+    return np.asarray(values, dtype=np.float32)
+
+
+def background_uri(landscape: Landscape) -> str:
+    """The filled-contour picture of `landscape` as a PNG data URI (cache it per function)."""
+    return data_uri(png_bytes(band_image(landscape)))
+
+
+def _hover_grid(landscape: Landscape) -> dict:
+    (x0, x1), (y0, y1) = landscape.domain
+    gx, gy = np.meshgrid(np.linspace(x0, x1, HOVER_GRID), np.linspace(y0, y1, HOVER_GRID))
+    # Nearest grid value of f for the hover text; the picture already shows the shape.
+    ix = np.rint((gx - x0) / (x1 - x0) * (landscape.x.size - 1)).astype(int)
+    iy = np.rint((gy - y0) / (y1 - y0) * (landscape.y.size - 1)).astype(int)
+    return {
+        "type": "scatter",
+        "x": _f32(gx.ravel()),
+        "y": _f32(gy.ravel()),
+        "customdata": _f32(landscape.z[iy, ix].ravel()),
+        "mode": "markers",
+        "marker": {"size": 14, "opacity": 0},
+        "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<br>f = %{customdata:.4g}"
+        "<extra>click: start here</extra>",
+        "name": "landscape",
+        "showlegend": False,
+    }
+
+
+def race_figure(
+    objective: Objective,
+    landscape: Landscape,
+    background: str,
+    runs: Mapping[str, Trajectory],
+    *,
+    title: str = "",
+    max_frames: int = MAX_FRAMES,
+) -> go.Figure:
+    """Paths of several optimizers over the landscape, with animated current positions.
+
+    The landscape is the picture `background` (from `background_uri`) in `layout.images`;
+    every trace is an SVG scatter. Frames carry a single trace, the current position of each
+    optimizer, so the payload stays small and `redraw: False` plays at the browser's frame
+    rate. The figure is assembled from plain dicts without Plotly's per-property validation
+    (tens of milliseconds per frame list); the tests validate the result instead.
+    """
+    (x0, x1), (y0, y1) = landscape.domain
+    traces: list[dict] = [_hover_grid(landscape)]
+    if objective.minima:
+        minima = np.asarray(objective.minima)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": minima[:, 0],
+                "y": minima[:, 1],
+                "mode": "markers",
+                "marker": {
+                    "symbol": "star",
+                    "size": 15,
+                    "color": "white",
+                    "line": {"color": "#222", "width": 1.5},
+                },
+                "name": "known minima",
+                "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+            }
+        )
+    steps = next(iter(runs.values())).steps if runs else 0
+    shown = frame_steps(steps, max_frames)
+    colors = [color_of(name, index) for index, name in enumerate(runs)]
+    for (name, trajectory), color in zip(runs.items(), colors, strict=True):
+        path = trajectory.params
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _f32(path[:, 0]),
+                "y": _f32(path[:, 1]),
+                "mode": "lines",
+                "line": {"color": color, "width": 2.2},
+                "name": run_label(name, trajectory),
+                "legendgroup": name,
+                "hovertemplate": f"{name}<br>step %{{pointNumber}}<br>(%{{x:.4f}}, %{{y:.4f}})"
+                "<extra></extra>",
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [float(path[0, 0])],
+                "y": [float(path[0, 1])],
+                "mode": "markers",
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": 12,
+                    "color": color,
+                    "line": {"width": 2.5},
+                },
+                "legendgroup": name,
+                "showlegend": False,
+                "hovertemplate": f"{name} start (%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+            }
+        )
+    finals = np.array([t.params[-1] for t in runs.values()]).reshape(-1, 2)
+    traces.append(
+        {
+            "type": "scatter",
+            "x": finals[:, 0].tolist(),
+            "y": finals[:, 1].tolist(),
+            "mode": "markers",
+            "marker": {"size": 13, "color": colors, "line": {"color": "white", "width": 2}},
+            "text": list(runs),
+            "hovertemplate": "%{text} at (%{x:.4g}, %{y:.4g})<extra></extra>",
+            "name": "current position",
+            "showlegend": False,
+        }
+    )
+    heads = len(traces) - 1
+    frames = [
+        {
+            "name": str(step),
+            "traces": [heads],
+            "data": [
+                {
+                    "type": "scatter",
+                    "x": [_short(t.params[step, 0]) for t in runs.values()],
+                    "y": [_short(t.params[step, 1]) for t in runs.values()],
+                }
+            ],
+        }
+        for step in shown
+    ]
+    # The legend names every run's settings, one per line above the map, so a saved picture
+    # explains itself; the top margin grows with the number of runs.
+    top = 60 + 21 * (len(runs) + 1)
+    layout = base_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.99, "yanchor": "top"},
+        height=640 + top,
+        margin={"l": 55, "r": 15, "t": top, "b": 130},
+        legend={
+            "orientation": "v",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "x": 0,
+            "bgcolor": "rgba(255,255,255,0)",
+            "borderwidth": 0,
+        },
+        images=[
+            {
+                "source": background,
+                "xref": "x",
+                "yref": "y",
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        ],
+        xaxis={
+            "range": [x0, x1],
+            "title": {"text": "x"},
+            "showgrid": False,
+            "zeroline": False,
+            "constrain": "domain",
+        },
+        yaxis={
+            "range": [y0, y1],
+            "title": {"text": "y"},
+            "showgrid": False,
+            "zeroline": False,
+            "scaleanchor": "x",
+            "constrain": "domain",
+        },
+        updatemenus=[_play_buttons()],
+        sliders=[_frame_slider(shown)],
+        uirevision=objective.name,
+    )
+    return go.Figure(data=traces, layout=layout, frames=frames, _validate=False)
+
+
+_SPEEDS = {"0.5×": 160, "1×": 80, "2×": 40, "4×": 20}  # milliseconds per frame
+
+
+def _play_buttons() -> dict:
+    def play(duration: int) -> list:
+        return [
+            None,
+            {
+                "frame": {"duration": duration, "redraw": False},
+                "transition": {"duration": 0},
+                "fromcurrent": True,
+                "mode": "immediate",
+            },
+        ]
+
+    buttons = [{"label": "▶ Play", "method": "animate", "args": play(_SPEEDS["1×"])}]
+    buttons.append(
+        {
+            "label": "❚❚ Pause",
+            "method": "animate",
+            "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+        }
+    )
+    buttons += [
+        {"label": f"▶ {label}", "method": "animate", "args": play(ms)}
+        for label, ms in _SPEEDS.items()
+        if label != "1×"
+    ]
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "showactive": False,
+        "x": 0,
+        "y": -0.1,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"t": 0, "r": 8},
+        "buttons": buttons,
+    }
+
+
+def _frame_slider(shown: np.ndarray) -> dict:
+    return {
+        "active": len(shown) - 1,
+        "x": 0,
+        "len": 1,
+        "y": -0.17,
+        "yanchor": "top",
+        "currentvalue": {
+            "prefix": "step ",
+            "font": {"size": 13, "color": "#222"},
+            "xanchor": "right",
+        },
+        # One tick per frame is too many to label; the current step is shown above the slider.
+        "font": {"color": "rgba(0,0,0,0)"},
+        "ticklen": 3,
+        "pad": {"t": 0},
+        "steps": [
+            {
+                "label": str(step),
+                "method": "animate",
+                "args": [
+                    [str(step)],
+                    {
+                        "mode": "immediate",
+                        "frame": {"duration": 0, "redraw": False},
+                        "transition": {"duration": 0},
+                    },
+                ],
+            }
+            for step in shown
+        ],
+    }
+
+
+def surface_figure(
+    objective: Objective, landscape: Landscape, runs: Mapping[str, Trajectory], *, title: str = ""
+) -> go.Figure:
+    """The landscape as a 3-D surface, with every path lying on it.
+
+    Where f spans decades the height is log₁₀(f − f_low + δ), the scale of the contour levels,
+    so the valley floor is visible instead of flattened by the walls.
+    """
+    stride = max(1, landscape.x.size // 50)
+    x, y = landscape.x[::stride], landscape.y[::stride]
+    z = landscape.z[::stride, ::stride]
+    low = float(np.nanmin(landscape.z))
+    delta = float(landscape.levels[0] - low) if landscape.log else 0.0
+
+    def height(values: np.ndarray) -> np.ndarray:
+        if landscape.log:
+            return np.log10(np.maximum(values - low, 0) + delta)
+        return values
+
+    traces: list[dict] = [
+        {
+            "type": "surface",
+            "x": _f32(x),
+            "y": _f32(y),
+            "z": _f32(height(z)),
+            "colorscale": "Blues_r",
+            "opacity": 0.92,
+            "showscale": False,
+            "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<extra></extra>",
+            "contours": {"z": {"show": True, "usecolormap": True, "project": {"z": True}}},
+            "name": "f",
+        }
+    ]
+    for index, (name, trajectory) in enumerate(runs.items()):
+        # At most ~400 points per path: a 3-D line cannot show more, and they cost bytes.
+        path = trajectory.params[:: max(1, trajectory.params.shape[0] // 400)]
+        inside = (
+            (path[:, 0] >= x[0])
+            & (path[:, 0] <= x[-1])
+            & (path[:, 1] >= y[0])
+            & (path[:, 1] <= y[-1])
+        )
+        path = path[inside]
+        traces.append(
+            {
+                "type": "scatter3d",
+                "x": _f32(path[:, 0]),
+                "y": _f32(path[:, 1]),
+                "z": _f32(height(objective.value(path))),
+                "mode": "lines",
+                "line": {"color": color_of(name, index), "width": 6},
+                "name": run_label(name, trajectory),
+            }
+        )
+    z_title = f"log₁₀(f − {format_number(low)} + {format_number(delta)})" if landscape.log else "f"
+    layout = base_layout(
+        title={"text": title, "x": 0.01},
+        height=640,
+        margin={"l": 0, "r": 0, "t": 60, "b": 0},
+        scene={
+            "xaxis": {"title": {"text": "x"}},
+            "yaxis": {"title": {"text": "y"}},
+            "zaxis": {"title": {"text": z_title}},
+            "camera": {"eye": {"x": -1.4, "y": -1.6, "z": 1.1}},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+        },
+        uirevision=objective.name,
+    )
+    layout["legend"].update(orientation="h", y=1.02, x=0)
+    return go.Figure(data=traces, layout=layout, _validate=False)

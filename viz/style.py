@@ -1,0 +1,99 @@
+"""One look for every figure: each optimizer's colour, fonts, margins and the chart toolbar."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from optim.catalog import SYMBOLS
+
+# Each optimizer keeps its colour on every page, in every figure and in the GIF.
+OPTIMIZER_COLORS: dict[str, str] = {
+    "Adam": "#d62728",
+    "AdamW": "#ff7f0e",
+    "AMSGrad": "#8c564b",
+    "SGD": "#1f1f1f",
+    "SGD + momentum": "#9467bd",
+    "Nesterov": "#e377c2",
+    "RMSProp": "#2ca02c",
+    "Adagrad": "#b8860b",
+}
+EXTRA_COLORS = ("#17becf", "#7f7f7f", "#bcbd22", "#1f77b4")
+
+FONT = {"family": "Inter, Helvetica, Arial, sans-serif", "size": 13, "color": "#222"}
+
+
+def color_of(name: str, index: int = 0) -> str:
+    """The optimizer's colour; unknown names (e.g. "Adam (Keras)") use their base name's."""
+    for known, color in OPTIMIZER_COLORS.items():
+        if name == known or name.startswith(known + " ("):
+            return color
+    return EXTRA_COLORS[index % len(EXTRA_COLORS)]
+
+
+def format_number(value: float) -> str:
+    """Short, exact-enough text for a hyperparameter: 0.001, 0.9, 1e-08, 0.99999."""
+    if value == 0:
+        return "0"
+    if 1e-4 <= abs(value) < 1e4:
+        return f"{value:.6g}"
+    return f"{value:.3g}"
+
+
+def describe_hyperparameters(hyperparameters: Mapping[str, Any], ascii_only: bool = False) -> str:
+    """ "α=0.001, β1=0.9, β2=0.999, ε=1e-08" (or "lr=0.001, beta1=0.9, …" in plain ASCII)."""
+    parts = []
+    for name, value in hyperparameters.items():
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.floating):
+            continue
+        symbol = {"learning_rate": "lr", "epsilon": "eps"}.get(name, name) if ascii_only else None
+        parts.append(f"{symbol or SYMBOLS.get(name, name)}={format_number(float(value))}")
+    return ", ".join(parts)
+
+
+_AXIS = {
+    "gridcolor": "#e6e6e6",
+    "zerolinecolor": "#cfcfcf",
+    "linecolor": "#9a9a9a",
+    "ticks": "outside",
+}
+# A small template of our own: Plotly's named templates add about 7 KB to every figure sent.
+TEMPLATE = {
+    "layout": {
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "colorway": list(OPTIMIZER_COLORS.values()),
+    }
+}
+
+
+def base_layout(**overrides: Any) -> dict[str, Any]:
+    """Layout shared by all figures: white background, readable font, tight margins."""
+    layout: dict[str, Any] = {
+        "template": TEMPLATE,
+        "font": FONT,
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
+        "legend": {"bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#ccc", "borderwidth": 1},
+        "hoverlabel": {"namelength": -1},
+    }
+    layout.update(overrides)
+    return layout
+
+
+def chart_config(filename: str, image_format: str = "png") -> dict[str, Any]:
+    """Plotly.js config: the toolbar's camera button downloads PNG or SVG under `filename`."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": image_format,
+            "filename": filename,
+            "width": 1200,
+            "height": 800,
+            "scale": 2 if image_format == "png" else 1,
+        },
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    }
