@@ -1,0 +1,255 @@
+"""Playground: several optimizers race over one landscape; every setting lives in the URL."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from functions import get_function, list_functions
+from lessons.presets import DEFAULT, PRESETS_BY_KEY
+from optim import Trajectory, run
+from optim.advice import stable_learning_rate
+from optim.catalog import VARIANTS, make_optimizer
+from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
+from ui.hyperparameters import controls_for
+from ui.objectives import CUSTOM, objective_or_error, show_formula
+from viz.curves import distance_figure, loss_figure
+from viz.exports import figure_html, race_gif, to_csv, to_json
+from viz.landscape import evaluate
+from viz.paths import background_uri, race_figure, surface_figure
+from viz.style import chart_config, format_number
+from viz.tables import summary_table
+
+HYPERPARAMETERS = controls_for("pg", DEFAULT.settings())
+CONTROLS = Controls(
+    (
+        Choice(
+            "pg_preset",
+            "Teacher presets",
+            "",
+            "Each sets everything at once and says what to look for.",
+            ["", *PRESETS_BY_KEY],
+            lambda key: PRESETS_BY_KEY[key].title if key else "Choose a scenario…",
+        ),
+        Choice(
+            "pg_function",
+            "Function",
+            DEFAULT.function,
+            None,
+            [*list_functions(), CUSTOM],
+            lambda name: "Custom f(x, y)…" if name == CUSTOM else get_function(name).title,
+        ),
+        Text(
+            "pg_expression",
+            "f(x, y) =",
+            "sin(x)*cos(y) + 0.05*(x^2 + y^2)",
+            "Numbers, x, y, pi, e, + − * / ^, parentheses, and sin, cos, tan, exp, log, sqrt, "
+            "abs, tanh, … — for example (1-x)^2 + 100*(y-x^2)^2",
+        ),
+        MultiChoice(
+            "pg_optimizers",
+            "Optimizers to compare",
+            [name for name, _ in DEFAULT.optimizers],
+            None,
+            list(VARIANTS),
+        ),
+        Slider("pg_steps", "Steps", DEFAULT.steps, None, 10, 5000, 10),
+        Number("pg_x", "Start x", DEFAULT.start[0], None, -1e3, 1e3, 0.1),
+        Number("pg_y", "Start y", DEFAULT.start[1], None, -1e3, 1e3, 0.1),
+        Choice("pg_image", "Chart toolbar saves", "png", None, ["png", "svg"], str.upper),
+        *(c for controls in HYPERPARAMETERS.values() for c in controls.values()),
+    )
+)
+
+
+# -- callbacks: they only move values between presets, clicks and widgets ---------------------
+def apply_preset() -> None:
+    preset = PRESETS_BY_KEY.get(st.session_state["pg_preset"])
+    if preset is None:
+        return
+    st.session_state.update(
+        pg_function=preset.function,
+        pg_optimizers=[name for name, _ in preset.optimizers],
+        pg_steps=preset.steps,
+        pg_x=preset.start[0],
+        pg_y=preset.start[1],
+    )
+    if preset.expression:
+        st.session_state["pg_expression"] = preset.expression
+    for name, values in preset.settings().items():
+        for hyperparameter, value in values.items():
+            st.session_state[HYPERPARAMETERS[name][hyperparameter].key] = value
+
+
+def reset() -> None:
+    CONTROLS.reset(st.session_state)
+
+
+def framework_defaults(variant: str) -> None:
+    for name, value in VARIANTS[variant].defaults().items():
+        control = HYPERPARAMETERS[variant][name]
+        st.session_state[control.key] = control.coerce(value)
+
+
+def start_from_click() -> None:
+    points = st.session_state["pg_race"].selection.points
+    if points:
+        st.session_state.update(pg_x=round(points[0]["x"], 3), pg_y=round(points[0]["y"], 3))
+
+
+# -- the one core call, cached on plain values --------------------------------------------------
+@st.cache_data(max_entries=256, show_spinner=False)
+def simulate(
+    function: str, expression: str, variant: str, settings: tuple, steps: int, start: tuple
+) -> Trajectory:
+    objective, _ = objective_or_error(function, expression)
+    return run(make_optimizer(variant, dict(settings)), objective, start, steps)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def landscape(function: str, expression: str):
+    objective, _ = objective_or_error(function, expression)
+    picture = evaluate(objective)
+    return picture, background_uri(picture)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def safer_rate(
+    function: str, expression: str, variant: str, settings: tuple, steps: int, start: tuple
+):
+    objective, _ = objective_or_error(function, expression)
+    return stable_learning_rate(make_optimizer(variant, dict(settings)), objective, start, steps)
+
+
+# -- page -----------------------------------------------------------------------------------
+st.title("Playground")
+st.markdown(
+    "Pick a landscape and a few optimizers, then move α, β1, β2 and ε and watch the paths "
+    "change. Each optimizer keeps its colour on every page. Everything you set is in the "
+    "address bar: copy it to share exactly this figure."
+)
+problems = CONTROLS.check_query(st.query_params)
+if problems:
+    st.warning(
+        "This link contained values that cannot be used, so their defaults are shown instead: "
+        + "; ".join(problems)
+    )
+
+with st.sidebar:
+    CONTROLS["pg_preset"].render(on_change=apply_preset)
+    function = CONTROLS["pg_function"].render()
+    expression = CONTROLS["pg_expression"].render() if function == CUSTOM else ""
+    chosen = CONTROLS["pg_optimizers"].render()
+    steps = CONTROLS["pg_steps"].render()
+    left, right = st.columns(2)
+    start = (CONTROLS["pg_x"].render(left), CONTROLS["pg_y"].render(right))
+    st.button("Reset everything", on_click=reset, width="stretch")
+    st.subheader("Hyperparameters")
+    settings = {}
+    for variant in chosen:
+        with st.expander(variant, expanded=len(chosen) <= 3):
+            settings[variant] = {name: c.render() for name, c in HYPERPARAMETERS[variant].items()}
+            st.button(
+                "PyTorch defaults",
+                key=f"pg_defaults_{VARIANTS[variant].slug}",
+                on_click=framework_defaults,
+                args=(variant,),
+            )
+
+objective, error = objective_or_error(function, expression)
+if objective is None:
+    st.error(f"This function cannot be used: {error}")
+    st.stop()
+if not chosen:
+    show_formula(objective)
+    st.info("Choose at least one optimizer on the left.")
+    st.stop()
+try:
+    runs = {
+        name: simulate(function, expression, name, tuple(settings[name].items()), steps, start)
+        for name in chosen
+    }
+except ValueError as problem:
+    show_formula(objective)
+    st.error(str(problem))
+    st.stop()
+
+picture, background = landscape(function, expression)
+title = (
+    f"{objective.title} — start ({format_number(start[0])}, {format_number(start[1])}), "
+    f"{steps} steps"
+)
+image_format = CONTROLS["pg_image"].render(st.sidebar)
+main, side = st.columns([3, 2], gap="medium")
+with main:
+    paths_tab, surface_tab = st.tabs(["Paths", "3-D surface"])
+    with paths_tab:
+        race = race_figure(objective, picture, background, runs, title=title)
+        st.plotly_chart(
+            race,
+            key="pg_race",
+            on_select=start_from_click,
+            selection_mode="points",
+            config=chart_config("adam-lab-paths", image_format),
+        )
+        st.caption("▶ Play, pause or drag the step slider. Click the map to start from there.")
+    with surface_tab:
+        st.plotly_chart(
+            surface_figure(objective, picture, runs, title=title),
+            key="pg_surface",
+            config=chart_config("adam-lab-surface", image_format),
+        )
+
+with side:
+    preset = PRESETS_BY_KEY.get(st.session_state.get("pg_preset", ""))
+    if preset is not None:
+        st.info(f"**{preset.title}** — {preset.notice}")
+    show_formula(objective)
+    for name, trajectory in runs.items():
+        if trajectory.diverged_at >= 0:
+            rate = safer_rate(
+                function, expression, name, tuple(settings[name].items()), steps, start
+            )
+            advice = f" Try α ≤ {format_number(rate)}." if rate else ""
+            x, y = trajectory.final_params
+            st.warning(
+                f"**{name} diverged at step {int(trajectory.diverged_at)}**: the next point left "
+                f"|x|, |y| ≤ {trajectory.bound:g} or f stopped being finite, so its path stops "
+                f"at ({x:.4g}, {y:.4g}).{advice}"
+            )
+    st.plotly_chart(
+        loss_figure(objective, runs, title=f"Loss — {objective.title}"),
+        key="pg_loss",
+        config=chart_config("adam-lab-loss", image_format),
+    )
+    if objective.minima:
+        st.plotly_chart(
+            distance_figure(
+                objective, runs, title=f"Distance to the nearest minimum — {objective.title}"
+            ),
+            key="pg_distance",
+            config=chart_config("adam-lab-distance", image_format),
+        )
+    else:
+        st.info("This function has no known minimum, so there is no distance to plot.")
+
+st.subheader("Summary")
+st.dataframe(summary_table(objective, runs), hide_index=True, width="stretch")
+
+st.subheader("Take it with you")
+st.caption(
+    "The camera icon in each chart's toolbar saves it as PNG or SVG (choose on the left); "
+    "function and settings are written on the figure."
+)
+columns = st.columns(4)
+downloads = (
+    ("Steps as CSV", partial(to_csv, runs), "adam-lab-steps.csv", "text/csv"),
+    ("Steps as JSON", partial(to_json, objective, runs), "adam-lab-steps.json", "application/json"),
+    ("Animation as HTML", partial(figure_html, race, title), "adam-lab-race.html", "text/html"),
+    ("Race as GIF", partial(race_gif, objective, picture, runs), "adam-lab-race.gif", "image/gif"),
+)
+for column, (label, data, file_name, mime) in zip(columns, downloads, strict=True):
+    column.download_button(
+        label, data=data, file_name=file_name, mime=mime, on_click="ignore", width="stretch"
+    )

@@ -1,0 +1,262 @@
+"""The Playground page through Streamlit's AppTest: every control reaches the figures."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lessons.presets import DEFAULT, PRESETS_BY_KEY
+from ui.hyperparameters import key_for
+
+TIMEOUT = 60
+APP = str(Path(__file__).parents[2] / "app.py")
+
+
+def values(array) -> np.ndarray:
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
+
+
+def open_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def race(at: AppTest) -> dict:
+    return charts(at)[0]
+
+
+def paths(figure: dict) -> dict[str, np.ndarray]:
+    """Legend label -> path points (x, y) of every optimizer in the race figure."""
+    out = {}
+    for trace in figure["data"]:
+        if trace.get("mode") == "lines":
+            out[trace["name"]] = np.column_stack((values(trace["x"]), values(trace["y"])))
+    return out
+
+
+def widget(at: AppTest, key: str):
+    for kind in (
+        "selectbox",
+        "select_slider",
+        "slider",
+        "multiselect",
+        "number_input",
+        "text_input",
+    ):
+        try:
+            return getattr(at, kind)(key=key)
+        except KeyError:
+            continue
+    raise KeyError(key)
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return open_page()
+
+
+def test_default_page_shows_the_race(default_page):
+    at = default_page
+    figures = charts(at)
+    assert len(figures) == 4  # race, surface, loss, distance
+    labels = list(paths(figures[0]))
+    assert [label.split(" (")[0] for label in labels] == [name for name, _ in DEFAULT.optimizers]
+    assert "α=0.02" in labels[1]
+    assert figures[0]["layout"]["title"]["text"].startswith(
+        "Rosenbrock — start (-1.5, 2.5), 1000 steps"
+    )
+    assert len(figures[0]["frames"]) == 121
+    assert not at.warning
+    assert len(at.get("download_button")) == 4
+    assert at.dataframe[0].value.shape[0] == 3
+
+
+def test_function_control_changes_landscape_and_paths():
+    at = open_page()
+    before = race(at)
+    at.selectbox(key="pg_function").set_value("himmelblau").run()
+    after = race(at)
+    assert after["layout"]["title"]["text"].startswith("Himmelblau")
+    assert after["layout"]["images"][0]["source"] != before["layout"]["images"][0]["source"]
+    assert after["layout"]["xaxis"]["range"] == [-5, 5]
+    stars = next(t for t in after["data"] if t.get("name") == "known minima")
+    assert len(values(stars["x"])) == 4
+
+
+def test_optimizer_selection_sets_the_paths():
+    at = open_page()
+    at.multiselect(key="pg_optimizers").set_value(["Nesterov", "AMSGrad", "Adagrad", "AdamW"]).run()
+    names = [label.split(" (")[0] for label in paths(race(at))]
+    assert names == ["Nesterov", "AMSGrad", "Adagrad", "AdamW"]
+    assert at.expander  # one expander of hyperparameters per chosen optimizer
+    at.multiselect(key="pg_optimizers").set_value([]).run()
+    assert not at.exception and any("at least one optimizer" in i.value for i in at.info)
+
+
+def test_steps_and_start_controls():
+    at = open_page()
+    at.slider(key="pg_steps").set_value(200).run()
+    figure = race(at)
+    assert figure["frames"][-1]["name"] == "200"
+    assert all(len(p) == 201 for p in paths(figure).values())
+    at.number_input(key="pg_x").set_value(0.5).run()
+    at.number_input(key="pg_y").set_value(-0.5).run()
+    for path in paths(race(at)).values():
+        np.testing.assert_allclose(path[0], [0.5, -0.5], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("variant", "hyperparameter", "value", "shown"),
+    [
+        ("Adam", "learning_rate", 0.05, "α=0.05"),
+        ("Adam", "beta1", 0.5, "β1=0.5"),
+        ("Adam", "beta2", 0.99, "β2=0.99"),
+        ("Adam", "epsilon", 0.1, "ε=0.1"),
+        ("SGD", "learning_rate", 0.0005, "α=0.0005"),
+        ("RMSProp", "rho", 0.9, "ρ=0.9"),
+        ("RMSProp", "epsilon", 1e-6, "ε=1e-06"),
+    ],
+)
+def test_each_hyperparameter_control_reaches_the_run(variant, hyperparameter, value, shown):
+    at = open_page()
+    before = paths(race(at))
+    widget(at, key_for("pg", variant, hyperparameter)).set_value(value).run()
+    after = paths(race(at))
+    label = next(label for label in after if label.startswith(variant + " ("))
+    assert shown in label
+    old = next(path for name, path in before.items() if name.startswith(variant + " ("))
+    assert not np.array_equal(old, after[label])
+
+
+@pytest.mark.parametrize(
+    ("variant", "hyperparameter", "value", "shown"),
+    [
+        ("SGD + momentum", "momentum", 0.5, "μ=0.5"),
+        ("AdamW", "weight_decay", 0.1, "λ=0.1"),
+        ("Adagrad", "epsilon", 1e-3, "ε=0.001"),
+    ],
+)
+def test_hyperparameters_of_other_optimizers(variant, hyperparameter, value, shown):
+    at = open_page({"pg_optimizers": variant})
+    widget(at, key_for("pg", variant, hyperparameter)).set_value(value).run()
+    assert any(shown in label for label in paths(race(at)))
+
+
+def test_pytorch_defaults_button():
+    at = open_page()
+    widget(at, key_for("pg", "Adam", "learning_rate")).set_value(0.5).run()
+    at.button(key="pg_defaults_adam").click().run()
+    assert widget(at, key_for("pg", "Adam", "learning_rate")).value == 0.001
+    assert any(label == "Adam (α=0.001, β1=0.9, β2=0.999, ε=1e-08)" for label in paths(race(at)))
+
+
+def test_bad_custom_function_shows_the_error_and_the_page_still_works():
+    at = open_page()
+    at.selectbox(key="pg_function").set_value("custom").run()
+    # The default custom function works; it has no known minimum, so no distance plot.
+    assert not at.exception and len(charts(at)) == 3
+    at.text_input(key="pg_expression").input("x^2 + __import__('os')").run()
+    assert not at.exception
+    assert any("cannot be used" in e.value and "column" in e.value for e in at.error)
+    assert not charts(at)
+    at.text_input(key="pg_expression").input("x^2 + 3*y^2").run()
+    assert not at.error and len(charts(at)) == 3
+    assert any("x^{2}" in latex.value for latex in at.latex)
+
+
+def test_start_where_a_custom_function_is_undefined_is_an_error_not_a_traceback():
+    at = open_page({"pg_function": "Custom f(x, y)…", "pg_expression": "log(x) + y^2"})
+    at.number_input(key="pg_x").set_value(-1.0).run()
+    assert not at.exception
+    assert any("not finite at the start point" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("key", list(PRESETS_BY_KEY))
+def test_presets_apply(key):
+    at = open_page()
+    at.selectbox(key="pg_preset").set_value(key).run()
+    preset = PRESETS_BY_KEY[key]
+    assert at.selectbox(key="pg_function").value == preset.function
+    assert at.multiselect(key="pg_optimizers").value == [name for name, _ in preset.optimizers]
+    assert at.slider(key="pg_steps").value == preset.steps
+    for name, settings in preset.settings().items():
+        for hyperparameter, value in settings.items():
+            assert widget(at, key_for("pg", name, hyperparameter)).value == pytest.approx(value)
+    assert any(preset.title in info.value for info in at.info)
+    figure = race(at)
+    assert len(paths(figure)) == len(preset.optimizers)
+    assert figure["frames"][-1]["name"] == str(preset.steps)
+
+
+def test_divergence_is_explained():
+    at = open_page({"pg_optimizers": "SGD", key_for("pg", "SGD", "learning_rate"): "0.01"})
+    messages = [w.value for w in at.warning]
+    assert any("SGD diverged at step" in m and "Try α ≤" in m for m in messages)
+
+
+def test_link_round_trip_reproduces_the_settings():
+    query = {
+        "pg_function": "Himmelblau",  # links carry the labels shown on screen
+        "pg_optimizers": ["Adam", "RMSProp"],
+        "pg_steps": "300",
+        "pg_x": "1.5",
+        "pg_y": "-2",
+        key_for("pg", "Adam", "learning_rate"): "0.05",
+        key_for("pg", "Adam", "beta2"): "0.99",
+    }
+    at = open_page(query)
+    assert not at.warning
+    assert at.selectbox(key="pg_function").value == "himmelblau"
+    assert at.multiselect(key="pg_optimizers").value == ["Adam", "RMSProp"]
+    assert at.slider(key="pg_steps").value == 300
+    assert (at.number_input(key="pg_x").value, at.number_input(key="pg_y").value) == (1.5, -2.0)
+    labels = list(paths(race(at)))
+    assert labels[0] == "Adam (α=0.05, β1=0.9, β2=0.99, ε=1e-08)"
+
+
+def test_tampered_link_falls_back_with_a_warning():
+    query = {
+        "pg_function": "os.system",
+        "pg_steps": "99999",
+        key_for("pg", "Adam", "learning_rate"): "lots",
+        "pg_x": "nan",
+        "pg_optimizers": ["Adam", "Quantum"],
+    }
+    at = open_page(query)
+    warning = " ".join(w.value for w in at.warning)
+    for key in ("pg_function", "pg_steps", "pg_adam_lr", "pg_x", "pg_optimizers"):
+        assert key in warning
+    assert at.selectbox(key="pg_function").value == DEFAULT.function
+    assert at.slider(key="pg_steps").value == DEFAULT.steps
+    assert len(charts(at)) == 4
+
+
+def test_reset_restores_the_defaults():
+    at = open_page({"pg_function": "Beale", "pg_steps": "50"})
+    next(b for b in at.button if b.label == "Reset everything").click().run()
+    assert at.selectbox(key="pg_function").value == DEFAULT.function
+    assert at.slider(key="pg_steps").value == DEFAULT.steps
+
+
+def test_image_format_control_sets_the_toolbar_download(default_page):
+    at = open_page()
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config["toImageButtonOptions"]["format"] == "png"
+    at.selectbox(key="pg_image").set_value("svg").run()
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config["toImageButtonOptions"]["format"] == "svg"
