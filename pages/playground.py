@@ -183,23 +183,29 @@ title = (
 image_format = CONTROLS["pg_image"].render(st.sidebar)
 main, side = st.columns([3, 2], gap="medium")
 with main:
-    paths_tab, surface_tab = st.tabs(["Paths", "3-D surface"])
-    with paths_tab:
-        race = race_figure(objective, picture, background, runs, title=title)
-        st.plotly_chart(
-            race,
-            key="pg_race",
-            on_select=start_from_click,
-            selection_mode="points",
-            config=chart_config("adam-lab-paths", image_format),
-        )
-        st.caption("▶ Play, pause or drag the step slider. Click the map to start from there.")
-    with surface_tab:
-        st.plotly_chart(
-            surface_figure(objective, picture, runs, title=title),
-            key="pg_surface",
-            config=chart_config("adam-lab-surface", image_format),
-        )
+    race = race_figure(objective, picture, background, runs, title=title)
+    # Tabs rerun the page when switched, so only the open one draws its figure: the 3-D
+    # surface costs a WebGL redraw on every change and is rarely the view in use.
+    paths_tab, surface_tab = st.tabs(
+        ["Paths", "3-D surface"], key="pg_view", on_change="rerun", bind="query-params"
+    )
+    if paths_tab.open:
+        with paths_tab:
+            st.plotly_chart(
+                race,
+                key="pg_race",
+                on_select=start_from_click,
+                selection_mode="points",
+                config=chart_config("adam-lab-paths", image_format),
+            )
+            st.caption("▶ Play, pause or drag the step slider. Click the map to start from there.")
+    else:
+        with surface_tab:
+            st.plotly_chart(
+                surface_figure(objective, picture, runs, title=title),
+                key="pg_surface",
+                config=chart_config("adam-lab-surface", image_format),
+            )
 
 with side:
     preset = PRESETS_BY_KEY.get(st.session_state.get("pg_preset", ""))

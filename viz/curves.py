@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from functions import Objective
 from optim import Trajectory
 from viz.paths import run_label
-from viz.style import base_layout, color_of, format_number
+from viz.style import base_layout, color_of, figure, format_number
 
 TINY = 1e-16  # floor for log axes: a loss of exactly f* is drawn at 1e-16, not lost
 
@@ -69,7 +69,7 @@ def _line_figure(
     layout["legend"].update(
         orientation="h", x=0, y=1.0, yanchor="bottom", font={"size": 11}, borderwidth=0
     )
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return figure(traces, layout)
 
 
 def _decades(series: Mapping[str, tuple[np.ndarray, str]]) -> dict:

@@ -21,6 +21,11 @@ def settings_of(name: str, trajectory: Trajectory) -> dict:
     return hyperparameters
 
 
+def _step(step: np.ndarray) -> str:
+    # Text, so that "never" can sit in the same column as step numbers.
+    return str(int(step)) if step >= 0 else "—"
+
+
 def summary_table(objective: Objective, runs: Mapping[str, Trajectory]) -> pd.DataFrame:
     """One row per run: where it ended, how low it got, when it got there or blew up."""
     rows = []
@@ -37,8 +42,8 @@ def summary_table(objective: Objective, runs: Mapping[str, Trajectory]) -> pd.Da
                 "path length": float(np.linalg.norm(np.diff(t.params, axis=0), axis=-1).sum())
                 if t.params is not None
                 else np.nan,
-                "reached minimum at step": int(t.converged_at) if t.converged_at >= 0 else "—",
-                "diverged at step": int(t.diverged_at) if t.diverged_at >= 0 else "—",
+                "reached minimum at step": _step(t.converged_at),
+                "diverged at step": _step(t.diverged_at),
             }
         )
     return pd.DataFrame(rows)

@@ -73,7 +73,7 @@ def default_page():
 def test_default_page_shows_the_race(default_page):
     at = default_page
     figures = charts(at)
-    assert len(figures) == 4  # race, surface, loss, distance
+    assert len(figures) == 3  # race, loss, distance (the 3-D view is drawn only when open)
     labels = list(paths(figures[0]))
     assert [label.split(" (")[0] for label in labels] == [name for name, _ in DEFAULT.optimizers]
     assert "α=0.02" in labels[1]
@@ -169,13 +169,13 @@ def test_bad_custom_function_shows_the_error_and_the_page_still_works():
     at = open_page()
     at.selectbox(key="pg_function").set_value("custom").run()
     # The default custom function works; it has no known minimum, so no distance plot.
-    assert not at.exception and len(charts(at)) == 3
+    assert not at.exception and len(charts(at)) == 2
     at.text_input(key="pg_expression").input("x^2 + __import__('os')").run()
     assert not at.exception
     assert any("cannot be used" in e.value and "column" in e.value for e in at.error)
     assert not charts(at)
     at.text_input(key="pg_expression").input("x^2 + 3*y^2").run()
-    assert not at.error and len(charts(at)) == 3
+    assert not at.error and len(charts(at)) == 2
     assert any("x^{2}" in latex.value for latex in at.latex)
 
 
@@ -243,7 +243,14 @@ def test_tampered_link_falls_back_with_a_warning():
         assert key in warning
     assert at.selectbox(key="pg_function").value == DEFAULT.function
     assert at.slider(key="pg_steps").value == DEFAULT.steps
-    assert len(charts(at)) == 4
+    assert len(charts(at)) == 3
+
+
+def test_surface_view_is_drawn_when_its_tab_is_open():
+    at = open_page({"pg_view": "3-D surface"})
+    figures = charts(at)
+    assert [t["type"] for t in figures[0]["data"]][:2] == ["surface", "scatter3d"]
+    assert len(figures) == 3
 
 
 def test_reset_restores_the_defaults():
