@@ -47,6 +47,15 @@ CONTROLS = Controls(
             "Numbers, x, y, pi, e, + − * / ^, parentheses, and sin, cos, tan, exp, log, sqrt, "
             "abs, tanh, … — for example (1-x)^2 + 100*(y-x^2)^2",
         ),
+        Choice(
+            "pg_range",
+            "Plot x and y over ±",
+            5.0,
+            "The square the typed-in function is drawn over.",
+            [0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0],
+            format_number,
+            True,
+        ),
         MultiChoice(
             "pg_optimizers",
             "Optimizers to compare",
@@ -82,6 +91,17 @@ def apply_preset() -> None:
             st.session_state[HYPERPARAMETERS[name][hyperparameter].key] = value
 
 
+def start_of_function() -> None:
+    """A new function starts from its own default point (inside its map)."""
+    objective, _ = objective_or_error(
+        st.session_state["pg_function"],
+        st.session_state.get("pg_expression", CONTROLS["pg_expression"].default),
+        st.session_state.get("pg_range", CONTROLS["pg_range"].default),
+    )
+    if objective is not None:
+        st.session_state.update(pg_x=objective.start[0], pg_y=objective.start[1])
+
+
 def reset() -> None:
     CONTROLS.reset(st.session_state)
 
@@ -99,26 +119,27 @@ def start_from_click() -> None:
 
 
 # -- the one core call, cached on plain values --------------------------------------------------
+# A function is named by (built-in name or "custom", typed-in text, plot half-width).
+Function = tuple[str, str, float]
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def simulate(
-    function: str, expression: str, variant: str, settings: tuple, steps: int, start: tuple
+    function: Function, variant: str, settings: tuple, steps: int, start: tuple
 ) -> Trajectory:
-    objective, _ = objective_or_error(function, expression)
+    objective, _ = objective_or_error(*function)
     return run(make_optimizer(variant, dict(settings)), objective, start, steps)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def landscape(function: str, expression: str):
-    objective, _ = objective_or_error(function, expression)
-    picture = evaluate(objective)
+def landscape(function: Function):
+    picture = evaluate(objective_or_error(*function)[0])
     return picture, background_uri(picture)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def safer_rate(
-    function: str, expression: str, variant: str, settings: tuple, steps: int, start: tuple
-):
-    objective, _ = objective_or_error(function, expression)
+def safer_rate(function: Function, variant: str, settings: tuple, steps: int, start: tuple):
+    objective, _ = objective_or_error(*function)
     return stable_learning_rate(make_optimizer(variant, dict(settings)), objective, start, steps)
 
 
@@ -138,8 +159,15 @@ if problems:
 
 with st.sidebar:
     CONTROLS["pg_preset"].render(on_change=apply_preset)
-    function = CONTROLS["pg_function"].render()
-    expression = CONTROLS["pg_expression"].render() if function == CUSTOM else ""
+    function = CONTROLS["pg_function"].render(on_change=start_of_function)
+    expression, half_width = "", 5.0
+    if function == CUSTOM:
+        expression = CONTROLS["pg_expression"].render()
+        half_width = CONTROLS["pg_range"].render(on_change=start_of_function)
+    objective, error = objective_or_error(function, expression, half_width)
+    function_key = (function, expression, half_width)
+    if error:
+        st.error(error)
     chosen = CONTROLS["pg_optimizers"].render()
     steps = CONTROLS["pg_steps"].render()
     left, right = st.columns(2)
@@ -157,7 +185,6 @@ with st.sidebar:
                 args=(variant,),
             )
 
-objective, error = objective_or_error(function, expression)
 if objective is None:
     st.error(f"This function cannot be used: {error}")
     st.stop()
@@ -167,7 +194,7 @@ if not chosen:
     st.stop()
 try:
     runs = {
-        name: simulate(function, expression, name, tuple(settings[name].items()), steps, start)
+        name: simulate(function_key, name, tuple(settings[name].items()), steps, start)
         for name in chosen
     }
 except ValueError as problem:
@@ -175,7 +202,7 @@ except ValueError as problem:
     st.error(str(problem))
     st.stop()
 
-picture, background = landscape(function, expression)
+picture, background = landscape(function_key)
 title = (
     f"{objective.title} — start ({format_number(start[0])}, {format_number(start[1])}), "
     f"{steps} steps"
@@ -214,9 +241,7 @@ with side:
     show_formula(objective)
     for name, trajectory in runs.items():
         if trajectory.diverged_at >= 0:
-            rate = safer_rate(
-                function, expression, name, tuple(settings[name].items()), steps, start
-            )
+            rate = safer_rate(function_key, name, tuple(settings[name].items()), steps, start)
             advice = f" Try α ≤ {format_number(rate)}." if rate else ""
             x, y = trajectory.final_params
             st.warning(

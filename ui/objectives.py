@@ -9,14 +9,19 @@ from functions import Objective, get_function
 CUSTOM = "custom"
 
 
-def objective_or_error(function: str, expression: str) -> tuple[Objective | None, str | None]:
-    """The objective, or None and the parser's message when typed-in text is refused."""
+def objective_or_error(
+    function: str, expression: str, half_width: float = 5.0
+) -> tuple[Objective | None, str | None]:
+    """The objective, or None and the parser's message when typed-in text is refused.
+
+    A typed-in function is plotted over [−half_width, half_width]²."""
     if function != CUSTOM:
         return get_function(function), None
     from functions import ExpressionError, parse_expression
 
+    domain = ((-half_width, half_width), (-half_width, half_width))
     try:
-        return parse_expression(expression), None
+        return parse_expression(expression, domain=domain), None
     except ExpressionError as error:
         return None, str(error)
 

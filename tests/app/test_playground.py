@@ -108,6 +108,17 @@ def test_optimizer_selection_sets_the_paths():
     assert not at.exception and any("at least one optimizer" in i.value for i in at.info)
 
 
+def test_a_new_function_starts_from_its_own_start_and_custom_range_sets_the_map():
+    at = open_page()
+    at.selectbox(key="pg_function").set_value("six_hump_camel").run()
+    assert (at.number_input(key="pg_x").value, at.number_input(key="pg_y").value) == (-1.5, -0.8)
+    at.selectbox(key="pg_function").set_value("custom").run()
+    at.select_slider(key="pg_range").set_value(2.0).run()
+    figure = race(at)
+    assert figure["layout"]["xaxis"]["range"] == [-2, 2]
+    assert at.number_input(key="pg_x").value == pytest.approx(-1.4)
+
+
 def test_steps_and_start_controls():
     at = open_page()
     at.slider(key="pg_steps").set_value(200).run()
@@ -173,6 +184,7 @@ def test_bad_custom_function_shows_the_error_and_the_page_still_works():
     at.text_input(key="pg_expression").input("x^2 + __import__('os')").run()
     assert not at.exception
     assert any("cannot be used" in e.value and "column" in e.value for e in at.error)
+    assert any("'__import__' is not allowed" in e.value for e in at.sidebar.error)  # by the box
     assert not charts(at)
     at.text_input(key="pg_expression").input("x^2 + 3*y^2").run()
     assert not at.error and len(charts(at)) == 2
