@@ -197,20 +197,6 @@ def run(
     if progress is not None:
         progress(1.0)
 
-    final_params, final_loss, best_loss = results["final_params"], results["final_loss"], None
-    loss_history = results.get("loss")
-    if loss_history is not None:
-        best_loss = loss_history.min(axis=0)
-        hit = loss_history <= target if target is not None else np.zeros_like(loss_history, bool)
-        converged_at = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
-    else:
-        best_loss = results["best_loss"]
-        converged_at = (
-            np.where(best_loss <= target, results["below"], -1)
-            if target is not None
-            else np.full_like(results["below"], -1)
-        )
-
     def shaped(
         x: np.ndarray, lead: tuple[int, ...] = (), trail: tuple[int, ...] = ()
     ) -> np.ndarray:
@@ -241,10 +227,10 @@ def run(
         noise=noise,
         sparsity=sparsity,
         seed=seed,
-        final_params=shaped(final_params.T, (), (2,)),
-        final_loss=shaped(final_loss),
-        best_loss=shaped(best_loss),
-        converged_at=shaped(converged_at.astype(np.int64)),
+        final_params=shaped(results["final_params"].T, (), (2,)),
+        final_loss=shaped(results["final_loss"]),
+        best_loss=shaped(results["best_loss"]),
+        converged_at=shaped(results["converged_at"].astype(np.int64)),
         diverged_at=shaped(results["diverged_at"].astype(np.int64)),
         **extra,
     )
@@ -321,7 +307,10 @@ def _run_full(
                 padded = np.concatenate((first, values))
                 table[name] = np.take_along_axis(padded, step_source[:, None, :], axis=0)
 
+    hit = loss_h <= target if target is not None else np.zeros(loss_h.shape, dtype=bool)
     return {
+        "best_loss": loss_h.min(axis=0),
+        "converged_at": np.where(hit.any(axis=0), hit.argmax(axis=0), -1),
         "params": params_h,
         "loss": loss_h,
         "gradients": grads_h,
@@ -406,10 +395,13 @@ def _run_final(
         final_loss[alive] = f
         best_out[alive] = best
         below_out[alive] = below
+    # `below` counts the steps whose best loss was still above the target: the first step
+    # within tolerance, for the trajectories whose best loss got there at all.
+    reached = best_out <= target if target is not None else np.zeros(size, dtype=bool)
     return {
         "final_params": final_params,
         "final_loss": final_loss,
         "best_loss": best_out,
-        "below": below_out,
+        "converged_at": np.where(reached, below_out, -1),
         "diverged_at": diverged_at,
     }
