@@ -43,13 +43,16 @@ class Control:
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         raise NotImplementedError
 
+    def _bound(self, **kwargs: Any) -> dict[str, Any]:
+        """The keyword arguments every widget gets: its key, help and URL binding."""
+        return {"key": self.key, "help": self.help, "bind": "query-params", **kwargs}
+
 
 @dataclass(frozen=True)
-class Slider(Control):
+class _Ranged(Control):
     low: float = 0.0
     high: float = 1.0
     step: float = 0.01
-    format: str | None = None
 
     def check(self, raw: str | list[str]) -> str | None:
         value = _float(raw) if isinstance(raw, str) else None
@@ -59,9 +62,13 @@ class Slider(Control):
             return f"outside {self.low:g} … {self.high:g}"
         return None
 
+
+@dataclass(frozen=True)
+class Slider(_Ranged):
+    format: str | None = None
+
     def render(self, container: Any = st, **kwargs: Any) -> Any:
-        integer = isinstance(self.default, int)
-        cast = int if integer else float
+        cast = int if isinstance(self.default, int) else float
         return container.slider(
             self.label,
             min_value=cast(self.low),
@@ -69,27 +76,16 @@ class Slider(Control):
             value=self.default,
             step=cast(self.step),
             format=self.format,
-            key=self.key,
-            help=self.help,
-            bind="query-params",
-            **kwargs,
+            **self._bound(**kwargs),
         )
 
 
 @dataclass(frozen=True)
-class Number(Control):
+class Number(_Ranged):
     low: float = -1e6
     high: float = 1e6
     step: float = 0.1
     format: str = "%.3f"
-
-    def check(self, raw: str | list[str]) -> str | None:
-        value = _float(raw) if isinstance(raw, str) else None
-        if value is None:
-            return "not a number"
-        if not self.low <= value <= self.high:
-            return f"outside {self.low:g} … {self.high:g}"
-        return None
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         return container.number_input(
@@ -99,10 +95,7 @@ class Number(Control):
             value=float(self.default),
             step=float(self.step),
             format=self.format,
-            key=self.key,
-            help=self.help,
-            bind="query-params",
-            **kwargs,
+            **self._bound(**kwargs),
         )
 
 
@@ -136,26 +129,21 @@ class Choice(Control):
         return None
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
+        options = list(self.options)
         if self.slider:
             return container.select_slider(
                 self.label,
-                options=list(self.options),
+                options=options,
                 value=self.default,
                 format_func=self.format_func,
-                key=self.key,
-                help=self.help,
-                bind="query-params",
-                **kwargs,
+                **self._bound(**kwargs),
             )
         return container.selectbox(
             self.label,
-            options=list(self.options),
-            index=list(self.options).index(self.default),
+            options=options,
+            index=options.index(self.default),
             format_func=self.format_func,
-            key=self.key,
-            help=self.help,
-            bind="query-params",
-            **kwargs,
+            **self._bound(**kwargs),
         )
 
 
@@ -173,10 +161,7 @@ class MultiChoice(Control):
             self.label,
             options=list(self.options),
             default=list(self.default),
-            key=self.key,
-            help=self.help,
-            bind="query-params",
-            **kwargs,
+            **self._bound(**kwargs),
         )
 
 
@@ -191,13 +176,7 @@ class Text(Control):
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         return container.text_input(
-            self.label,
-            value=self.default,
-            max_chars=self.max_chars,
-            key=self.key,
-            help=self.help,
-            bind="query-params",
-            **kwargs,
+            self.label, value=self.default, max_chars=self.max_chars, **self._bound(**kwargs)
         )
 
 
@@ -211,14 +190,7 @@ class Toggle(Control):
         return None
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
-        return container.toggle(
-            self.label,
-            value=bool(self.default),
-            key=self.key,
-            help=self.help,
-            bind="query-params",
-            **kwargs,
-        )
+        return container.toggle(self.label, value=bool(self.default), **self._bound(**kwargs))
 
 
 @dataclass(frozen=True)
@@ -242,10 +214,8 @@ class Controls:
         for control in self.items:
             if control.key not in query:
                 continue
-            values = query.get_all(control.key) if hasattr(query, "get_all") else query[control.key]
+            values = query.get_all(control.key)
             raw: str | list[str] = values if isinstance(control, MultiChoice) else values[-1]
-            if isinstance(raw, list) and not isinstance(control, MultiChoice):
-                raw = raw[-1]
             reason = control.check(raw)
             if reason:
                 shown = raw if isinstance(raw, str) else ",".join(raw)
