@@ -20,24 +20,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import launch_chromium, start_app, stop_app
+
 CHARTS = "[data-testid='stPlotlyChart'] .js-plotly-plot"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -63,26 +57,10 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     args = parser.parse_args()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server, url = start_app()
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                headless=True,
-                args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-            )
+            browser = launch_chromium(playwright)
             loads = []
             for _ in range(4):
                 context = browser.new_context(viewport={"width": 1440, "height": 1000})
@@ -162,8 +140,7 @@ def main() -> None:
             print(f"5. animation playback at 1×: {fps:.1f} frames/s drawn  (target >= 30)")
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_app(server)
 
 
 if __name__ == "__main__":

@@ -7,24 +7,14 @@ ADAMLAB_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser is an error instead
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[2]
-CHROMIUM = "/usr/bin/chromium"
+from bench.harness import CHROMIUM, ROOT, launch_chromium, start_app, stop_app
+
 ARTIFACTS = ROOT / "artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _require_browser() -> None:
@@ -39,52 +29,21 @@ def _require_browser() -> None:
         pytest.skip(f"{CHROMIUM} or playwright not installed")
 
 
+def start_server(log_name: str = "streamlit.log") -> tuple[subprocess.Popen, str]:
+    """A fresh app server for a test (its output in artifacts/), and its URL."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        return start_app(ARTIFACTS / log_name)
+    except RuntimeError as error:
+        pytest.fail(f"{error}; see artifacts/{log_name}")
+
+
 @pytest.fixture(scope="session")
 def app_url():
     _require_browser()
-    port = _free_port()
-    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("streamlit did not start within 60 s; see artifacts/streamlit.log")
+    server, url = start_server()
     yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    stop_app(server)
 
 
 @pytest.fixture(scope="session")
@@ -93,18 +52,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
