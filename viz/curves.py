@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from functions import Objective
 from optim import Trajectory
 from viz.paths import run_label
-from viz.style import base_layout, color_of, figure, format_number
+from viz.style import base_layout, color_of, figure, format_number, log_ticks
 
 TINY = 1e-16  # floor for log axes: a loss of exactly f* is drawn at 1e-16, not lost
 
@@ -63,22 +63,13 @@ def _line_figure(
             "title": {"text": y_title},
             "type": "log" if log else "linear",
             "exponentformat": "power",
-            **(_decades(series) if log else {}),
+            **(log_ticks(np.concatenate([np.ravel(v) for v, _ in series.values()])) if log else {}),
         },
     )
     layout["legend"].update(
         orientation="h", x=0, y=1.0, yanchor="bottom", font={"size": 11}, borderwidth=0
     )
     return figure(traces, layout)
-
-
-def _decades(series: Mapping[str, tuple[np.ndarray, str]]) -> dict:
-    """Label only powers of ten when the values span decades (no crowded 2 and 5 labels)."""
-    values = np.concatenate([np.ravel(v) for v, _ in series.values()])
-    positive = values[values > 0]
-    if positive.size and np.log10(positive.max() / positive.min()) >= 1.5:
-        return {"dtick": 1}
-    return {}
 
 
 def loss_figure(

@@ -238,16 +238,18 @@ def _play_buttons() -> dict:
             },
         ]
 
+    # Short labels, so that the row fits a narrow column: "▶ Play" plays at 1×, the
+    # others play at their speed; "❚❚" pauses.
     buttons = [{"label": "▶ Play", "method": "animate", "args": play(_SPEEDS["1×"])}]
     buttons.append(
         {
-            "label": "❚❚ Pause",
+            "label": "❚❚",
             "method": "animate",
             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
         }
     )
     buttons += [
-        {"label": f"▶ {label}", "method": "animate", "args": play(ms)}
+        {"label": label, "method": "animate", "args": play(ms)}
         for label, ms in _SPEEDS.items()
         if label != "1×"
     ]

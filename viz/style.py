@@ -86,6 +86,22 @@ def base_layout(**overrides: Any) -> dict[str, Any]:
     return layout
 
 
+def log_ticks(values: np.ndarray, labels: int = 6) -> dict[str, Any]:
+    """Tick spacing for a log axis: whole decades, at most about `labels` of them labelled.
+
+    Plotly labels 2 and 5 between decades on short ranges and every decade on long ones; a
+    loss that falls through 15 decades would crowd the axis with 15 labels.
+    """
+    positive = np.asarray(values, dtype=float)
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    if positive.size == 0:
+        return {}
+    span = np.log10(positive.max() / positive.min())
+    if span < 1.5:
+        return {}
+    return {"dtick": int(max(1, np.ceil(span / labels)))}
+
+
 def chart_config(filename: str, image_format: str = "png") -> dict[str, Any]:
     """Plotly.js config: the toolbar's camera button downloads PNG or SVG under `filename`."""
     return {

@@ -92,7 +92,7 @@ def test_play_animates_the_markers(page, app_url):
     later = heads(page)
     assert later != early
     assert page.console_errors == []
-    page.locator(f"{RACE} .updatemenu-button", has_text="Pause").first.click()
+    page.locator(f"{RACE} .updatemenu-button", has_text="❚❚").first.click()
     page.wait_for_timeout(300)
     paused = heads(page)
     page.wait_for_timeout(400)
