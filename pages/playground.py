@@ -14,12 +14,15 @@ from optim.catalog import VARIANTS, make_optimizer
 from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
 from ui.hyperparameters import controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
+from ui.shell import ensure_app_shell
 from viz.curves import distance_figure, loss_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.landscape import evaluate
 from viz.paths import background_uri, race_figure, surface_figure
 from viz.style import chart_config, format_number
 from viz.tables import summary_table
+
+ensure_app_shell()
 
 HYPERPARAMETERS = controls_for("pg", DEFAULT.settings())
 CONTROLS = Controls(

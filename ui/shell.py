@@ -1,0 +1,21 @@
+"""Keep every page inside the app's shell (app.py), even when a link opens it directly."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def ensure_app_shell() -> None:
+    """Rerun through app.py if Streamlit ran this page file on its own.
+
+    Until some session has called `st.navigation`, Streamlit treats a `pages/` folder next to
+    the main script as the legacy multipage layout: a fresh server that receives a deep link
+    such as /experiments runs pages/experiments.py directly, without app.py's page config and
+    navigation (the legacy mode is decided once per process, in `PagesManager`). Switching the
+    flag off and rerunning makes Streamlit run app.py, whose `st.navigation` then opens the
+    requested page. Call this first in every page file.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
