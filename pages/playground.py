@@ -15,7 +15,7 @@ from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
 from ui.hyperparameters import controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.shell import ensure_app_shell
-from viz.curves import distance_figure, loss_figure
+from viz.curves import progress_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.landscape import evaluate
 from viz.paths import background_uri, race_figure, surface_figure
@@ -253,20 +253,12 @@ with side:
                 f"at ({x:.4g}, {y:.4g}).{advice}"
             )
     st.plotly_chart(
-        loss_figure(objective, runs, title=f"Loss — {objective.title}"),
-        key="pg_loss",
-        config=chart_config("adam-lab-loss", image_format),
+        progress_figure(objective, runs, title=f"Progress — {objective.title}"),
+        key="pg_progress",
+        config=chart_config("adam-lab-progress", image_format),
     )
-    if objective.minima:
-        st.plotly_chart(
-            distance_figure(
-                objective, runs, title=f"Distance to the nearest minimum — {objective.title}"
-            ),
-            key="pg_distance",
-            config=chart_config("adam-lab-distance", image_format),
-        )
-    else:
-        st.info("This function has no known minimum, so there is no distance to plot.")
+    if not objective.minima:
+        st.caption("This function has no known minimum, so only the loss is plotted.")
 
 st.subheader("Summary")
 st.dataframe(summary_table(objective, runs), hide_index=True, width="stretch")

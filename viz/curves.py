@@ -28,24 +28,43 @@ def loss_values(objective: Objective, loss: np.ndarray) -> tuple[np.ndarray, str
     return loss, "f(θ)", False
 
 
-def _line_figure(
-    series: Mapping[str, tuple[np.ndarray, str]], y_title: str, log: bool, title: str
-) -> go.Figure:
-    """One line per run; the legend says who is who and the subtitle carries every setting, so
-    the figure explains itself when saved on its own."""
-    traces = [
+Series = Mapping[str, tuple[np.ndarray, str]]  # run name -> (values per step, settings label)
+
+
+def _lines(series: Series, axis: str = "", legend: bool = True) -> list[dict]:
+    """One line per run on the axes x{axis}/y{axis}."""
+    return [
         {
             "type": "scatter",
             "x0": 0,
             "dx": 1,
             "y": np.asarray(values, dtype=np.float32),
+            "xaxis": f"x{axis}",
+            "yaxis": f"y{axis}",
             "mode": "lines",
             "line": {"color": color_of(name, index), "width": 2},
             "name": name,
+            "legendgroup": name,
+            "showlegend": legend,
             "hovertemplate": f"{label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
         }
         for index, (name, (values, label)) in enumerate(series.items())
     ]
+
+
+def _value_axis(series: Series, title: str, log: bool) -> dict:
+    values = np.concatenate([np.ravel(v) for v, _ in series.values()]) if series else np.ones(1)
+    return {
+        "title": {"text": title},
+        "type": "log" if log else "linear",
+        "exponentformat": "power",
+        **(log_ticks(values) if log else {}),
+    }
+
+
+def _layout(series: Series, title: str, plot_height: int, **axes: dict) -> dict:
+    """The legend says who is who and the subtitle carries every setting, so the figure
+    explains itself when saved on its own."""
     settings = "<br>".join(label for _, label in series.values())
     top = 62 + 13 * len(series)
     layout = base_layout(
@@ -56,31 +75,51 @@ def _line_figure(
             "yanchor": "top",
             "subtitle": {"text": settings, "font": {"size": 10, "color": "#555"}},
         },
-        height=320 + top,
+        height=plot_height + top,
         margin={"l": 60, "r": 15, "t": top, "b": 45},
-        xaxis={"title": {"text": "step"}},
-        yaxis={
-            "title": {"text": y_title},
-            "type": "log" if log else "linear",
-            "exponentformat": "power",
-            **(log_ticks(np.concatenate([np.ravel(v) for v, _ in series.values()])) if log else {}),
-        },
+        **axes,
     )
     layout["legend"].update(
         orientation="h", x=0, y=1.0, yanchor="bottom", font={"size": 11}, borderwidth=0
     )
-    return figure(traces, layout)
+    return layout
+
+
+def _line_figure(series: Series, y_title: str, log: bool, title: str) -> go.Figure:
+    layout = _layout(
+        series,
+        title,
+        320,
+        xaxis={"title": {"text": "step"}},
+        yaxis=_value_axis(series, y_title, log),
+    )
+    return figure(_lines(series), layout)
+
+
+def _loss_series(objective: Objective, runs: Mapping[str, Trajectory]) -> tuple[Series, str, bool]:
+    series, y_title, log = {}, "f(θ)", True
+    for name, trajectory in runs.items():
+        values, y_title, run_log = loss_values(objective, trajectory.loss)
+        log = log and run_log
+        series[name] = (values, run_label(name, trajectory))
+    return series, y_title, log
+
+
+def _distance_series(objective: Objective, runs: Mapping[str, Trajectory]) -> Series:
+    return {
+        name: (np.maximum(objective.nearest_minimum(t.params)[1], TINY), run_label(name, t))
+        for name, t in runs.items()
+    }
+
+
+DISTANCE_TITLE = "‖θ − nearest minimum‖"
 
 
 def loss_figure(
     objective: Objective, runs: Mapping[str, Trajectory], *, title: str = ""
 ) -> go.Figure:
     """Loss against step for every run (log y where the values allow it)."""
-    series, y_title, log = {}, "f(θ)", True
-    for name, trajectory in runs.items():
-        values, y_title, run_log = loss_values(objective, trajectory.loss)
-        log = log and run_log
-        series[name] = (values, run_label(name, trajectory))
+    series, y_title, log = _loss_series(objective, runs)
     return _line_figure(series, y_title, log, title or "Loss against step")
 
 
@@ -88,10 +127,29 @@ def distance_figure(
     objective: Objective, runs: Mapping[str, Trajectory], *, title: str = ""
 ) -> go.Figure:
     """Distance from each run's point to the nearest known minimum, against step (log y)."""
-    series = {
-        name: (np.maximum(objective.nearest_minimum(t.params)[1], TINY), run_label(name, t))
-        for name, t in runs.items()
-    }
-    return _line_figure(
-        series, "‖θ − nearest minimum‖", True, title or "Distance to the nearest minimum"
+    series = _distance_series(objective, runs)
+    return _line_figure(series, DISTANCE_TITLE, True, title or "Distance to the nearest minimum")
+
+
+def progress_figure(
+    objective: Objective, runs: Mapping[str, Trajectory], *, title: str = ""
+) -> go.Figure:
+    """Loss and, when minima are known, distance to the nearest one, stacked on one step axis.
+
+    One figure rather than two: every change redraws each figure from scratch, so two panels
+    in one figure cost the browser one redraw instead of two.
+    """
+    losses, y_title, log = _loss_series(objective, runs)
+    if not objective.minima:
+        return _line_figure(losses, y_title, log, title or "Loss against step")
+    distances = _distance_series(objective, runs)
+    layout = _layout(
+        losses,
+        title or "Loss and distance to the nearest minimum",
+        520,
+        xaxis={"anchor": "y", "matches": "x2", "showticklabels": False},
+        yaxis={**_value_axis(losses, y_title, log), "domain": [0.54, 1.0]},
+        xaxis2={"anchor": "y2", "title": {"text": "step"}},
+        yaxis2={**_value_axis(distances, DISTANCE_TITLE, True), "domain": [0.0, 0.46]},
     )
+    return figure([*_lines(losses), *_lines(distances, "2", legend=False)], layout)

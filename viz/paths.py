@@ -14,7 +14,7 @@ from viz.landscape import Landscape, band_image, data_uri, png_bytes
 from viz.style import base_layout, color_of, describe_hyperparameters, figure, format_number
 
 MAX_FRAMES = 120
-HOVER_GRID = 25  # invisible points per side that show f on hover and take clicks
+HOVER_GRID = 21  # invisible points per side that show f on hover and take clicks
 
 
 def run_label(name: str, trajectory: Trajectory) -> str:
@@ -49,8 +49,9 @@ def _hover_grid(landscape: Landscape) -> dict:
     """Invisible points over the map: they show f on hover and take the clicks that move the
     start (Streamlit reports clicks as selected points, which heatmaps cannot be).
 
-    Each point is an SVG node the browser redraws on every change, so the grid is coarse:
-    25 x 25 costs about 15 ms per redraw where 41 x 41 cost 45 ms.
+    Each point is an SVG node the browser draws on every change, so the grid is coarse (21 x 21
+    costs about 15 ms per redraw where 41 x 41 cost 45 ms); the figure's `hoverdistance: -1`
+    lets a click anywhere pick the nearest point.
     """
     (x0, x1), (y0, y1) = landscape.domain
     gx, gy = np.meshgrid(np.linspace(x0, x1, HOVER_GRID), np.linspace(y0, y1, HOVER_GRID))
@@ -217,13 +218,21 @@ def race_figure(
         },
         updatemenus=[_play_buttons()],
         sliders=[_frame_slider(shown)],
+        hoverdistance=-1,
+        # What Streamlit would set for a chart that reports clicked points: set here, its
+        # frontend has nothing to change after mounting, which saves a second full redraw.
+        clickmode="event+select",
+        hovermode="closest",
+        dragmode="pan",
         uirevision=objective.name,
     )
     return figure(traces, layout, frames)
 
 
-# Milliseconds per frame: 1× plays at 30 frames/s, so 121 frames take about four seconds.
-_SPEEDS = {"¼×": 133, "½×": 67, "1×": 33, "2×": 17}
+# Milliseconds to wait between frames. Plotly.js starts each frame on a display refresh, so a
+# wait of 33 ms lands on every third refresh (20 frames/s) and 25 ms on every second one:
+# 1× plays at 30 frames/s, and 121 frames take about four seconds.
+_SPEEDS = {"¼×": 117, "½×": 50, "1×": 25, "2×": 10}
 
 
 def _play_buttons() -> dict:
@@ -266,9 +275,13 @@ def _play_buttons() -> dict:
     }
 
 
+SLIDER_STOPS = 30  # the scrubbing slider stops at every few frames: each stop is DOM to draw
+
+
 def _frame_slider(shown: np.ndarray) -> dict:
+    stops = shown[np.unique(np.linspace(0, len(shown) - 1, SLIDER_STOPS + 1).round().astype(int))]
     return {
-        "active": len(shown) - 1,
+        "active": int(len(stops) - 1),
         "x": 0,
         "len": 1,
         "y": -0.17,
@@ -295,7 +308,7 @@ def _frame_slider(shown: np.ndarray) -> dict:
                     },
                 ],
             }
-            for step in shown
+            for step in stops
         ],
     }
 

@@ -73,7 +73,8 @@ def default_page():
 def test_default_page_shows_the_race(default_page):
     at = default_page
     figures = charts(at)
-    assert len(figures) == 3  # race, loss, distance (the 3-D view is drawn only when open)
+    assert len(figures) == 2  # race, loss and distance (the 3-D view is drawn only when open)
+    assert [t["yaxis"] for t in figures[1]["data"]] == ["y"] * 3 + ["y2"] * 3
     labels = list(paths(figures[0]))
     assert [label.split(" (")[0] for label in labels] == [name for name, _ in DEFAULT.optimizers]
     assert "α=0.02" in labels[1]
@@ -179,8 +180,9 @@ def test_pytorch_defaults_button():
 def test_bad_custom_function_shows_the_error_and_the_page_still_works():
     at = open_page()
     at.selectbox(key="pg_function").set_value("custom").run()
-    # The default custom function works; it has no known minimum, so no distance plot.
+    # The default custom function works; it has no known minimum, so no distance panel.
     assert not at.exception and len(charts(at)) == 2
+    assert {t["yaxis"] for t in charts(at)[1]["data"]} == {"y"}
     at.text_input(key="pg_expression").input("x^2 + __import__('os')").run()
     assert not at.exception
     assert any("cannot be used" in e.value and "column" in e.value for e in at.error)
@@ -255,14 +257,14 @@ def test_tampered_link_falls_back_with_a_warning():
         assert key in warning
     assert at.selectbox(key="pg_function").value == DEFAULT.function
     assert at.slider(key="pg_steps").value == DEFAULT.steps
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 2
 
 
 def test_surface_view_is_drawn_when_its_tab_is_open():
     at = open_page({"pg_view": "3-D surface"})
     figures = charts(at)
     assert [t["type"] for t in figures[0]["data"]][:2] == ["surface", "scatter3d"]
-    assert len(figures) == 3
+    assert len(figures) == 2
 
 
 def test_reset_restores_the_defaults():
