@@ -97,13 +97,13 @@ HYPERPARAMETERS: tuple[Hyperparameter, ...] = (
 ADVANTAGES: tuple[tuple[str, str], ...] = (
     (
         "Adapts the step to each parameter",
-        "the effective learning rate chart: x and y get different rates from one α.",
+        "the top row of the ‘over the steps’ chart: x and y get different rates from one α.",
     ),
     (
         "Robust to sparse and noisy gradients (text, reinforcement learning)",
         "a coordinate whose gradient is mostly 0 keeps a small v, so its rare steps are full "
         "size instead of drowned; the momentum in m averages noise out (raise β1 to see it "
-        "smooth the moments chart).",
+        "smooth the first-moment row of the ‘over the steps’ chart).",
     ),
     (
         "Bias correction matters in the first steps",
@@ -138,8 +138,8 @@ LIMITATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Two extra buffers",
-        "m and v are kept for every parameter: the moments chart shows both, twice the memory "
-        "of the parameters themselves.",
+        "m and v are kept for every parameter: the second and third rows of the ‘over the "
+        "steps’ chart show both — twice the memory of the parameters themselves.",
     ),
     (
         "Sensitive to its hyperparameters",
@@ -201,6 +201,7 @@ DEFAULTS: dict[str, Any] = {
     "ia_adam_eps": 1e-8,
     "ia_adamw_wd": 0.1,
     "ia_step": 10,
+    "ia_tab": "Bias correction",
 }
 
 PRESETS: tuple[Preset, ...] = (
@@ -216,9 +217,9 @@ PRESETS: tuple[Preset, ...] = (
         "epsilon",
         "A large ε (0.1): the frameworks disagree",
         "With ε = 0.1, Keras's ε̂ weighs about 32 times more than PyTorch's ε at the first "
-        "step, so its steps are shorter: the Keras curve in the conventions chart rises to "
-        "about 0.02 after 300 steps, while Optax stays identical to PyTorch.",
-        (("ia_adam_eps", 0.1), ("ia_convention", "keras")),
+        "step, so its steps are shorter: the Keras curve in the Frameworks tab rises to "
+        "about 0.02 after 300 steps, while Optax stays on PyTorch's path (up to rounding).",
+        (("ia_adam_eps", 0.1), ("ia_convention", "keras"), ("ia_tab", "Frameworks")),
     ),
     Preset(
         "beta2",
@@ -234,24 +235,24 @@ PRESETS: tuple[Preset, ...] = (
         "The first step is about α(1 − β1)/√(1 − β2) ≈ 3.2α per coordinate instead of α, and "
         "the steps stay about three times too long for hundreds of steps, because 1/(1 − β2ᵗ) "
         "stays far from 1 until t ≈ 4 600: the dashed ghost (with correction) lags behind.",
-        (("ia_bias", False),),
+        (("ia_bias", False), ("ia_tab", "Bias correction")),
     ),
     Preset(
         "amsgrad",
         "AMSGrad: v_max never decreases",
-        "The moments chart draws v_max (brown) over v: it holds the largest v so far, so a "
-        "coordinate's scale cannot shrink back after a large gradient. The conventions chart "
+        "The second-moment row draws v_max (brown) over v: it holds the largest v so far, so a "
+        "coordinate's scale cannot shrink back after a large gradient. The Frameworks tab "
         "shows Optax leaving PyTorch: it takes its maximum on v̂ instead of v.",
         (("ia_variant", "AMSGrad"),),
     ),
     Preset(
         "adamw",
         "AdamW: decay pulls towards 0, not towards the minimum",
-        "With λ = 0.3 the decay α·λ·θ is larger than Adam's own step for x in the first "
-        "hundred steps, and it pulls both coordinates towards (0, 0) — this run ends near the "
-        "origin, not at the minimum (1, 1). Weight decay is a preference for small "
-        "parameters, not a step towards the minimum.",
-        (("ia_variant", "AdamW"), ("ia_adamw_wd", 0.3)),
+        "With λ = 0.3 the decay α·λ·θ is larger than Adam's own step for x during most of "
+        "the first hundred steps, and it pulls both coordinates towards (0, 0) — this run "
+        "ends near the origin, not at the minimum (1, 1). Weight decay is a preference for "
+        "small parameters, not a step towards the minimum.",
+        (("ia_variant", "AdamW"), ("ia_adamw_wd", 0.3), ("ia_tab", "Variants")),
     ),
     Preset(
         "warmup",
@@ -259,7 +260,7 @@ PRESETS: tuple[Preset, ...] = (
         "α grows from a tenth of its value to its full value over the first 30 steps; the "
         "effective learning rates follow it, and the path starts more gently than the dotted "
         "constant-α one.",
-        (("ia_schedule", "warmup"),),
+        (("ia_schedule", "warmup"), ("ia_tab", "Variants")),
     ),
 )
 PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}

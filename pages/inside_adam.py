@@ -1,6 +1,468 @@
-"""Placeholder until the page is built."""
+"""Inside Adam: one run opened up — effective learning rates, moments, bias correction,
+framework conventions, variants, and the arithmetic of any step with its real numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
 
 import streamlit as st
 
-st.title("inside_adam")
-st.info("This page is being built.")
+from functions import get_function, list_functions
+from lessons.adam import (
+    ADVANTAGES,
+    CONVENTIONS,
+    DEFAULTS,
+    EQUATION_PARTS,
+    EQUATIONS,
+    EQUATIONS_NOTE,
+    HYPERPARAMETERS,
+    LIMITATIONS,
+    PRESETS_BY_KEY,
+    RATES_NOTE,
+    ROSENBROCK_NOTE,
+    SCHEDULE_NOTES,
+)
+from optim.inspect import (
+    ADAM_VARIANTS,
+    SCHEDULES,
+    InsideRuns,
+    convention_gaps,
+    convention_runs,
+    first_moment_example,
+    first_step,
+    inside_runs,
+    nearest_step,
+    rate_comparison,
+    settle_step,
+    step_numbers,
+)
+from ui.controls import Choice, Controls, Number, Slider, Toggle
+from ui.hyperparameters import control_for
+from ui.objectives import show_formula
+from ui.shell import ensure_app_shell
+from viz.inside import (
+    CONVENTION_TITLES,
+    bias_figure,
+    conventions_figure,
+    decay_figure,
+    path_figure,
+    run_title,
+    runs_csv,
+    schedule_figure,
+    step_latex,
+    steps_figure,
+)
+from viz.landscape import evaluate
+from viz.paths import background_uri
+from viz.style import chart_config, format_number
+
+ensure_app_shell()
+
+HYPERPARAMETER_CONTROLS = {
+    name: control_for("ia", "Adam", name, DEFAULTS[key])
+    for name, key in (
+        ("learning_rate", "ia_adam_lr"),
+        ("beta1", "ia_adam_b1"),
+        ("beta2", "ia_adam_b2"),
+        ("epsilon", "ia_adam_eps"),
+    )
+}
+DECAY_CONTROL = control_for("ia", "AdamW", "weight_decay", DEFAULTS["ia_adamw_wd"])
+MAX_STEPS = 1000
+TABS = ("Bias correction", "Frameworks", "Variants", "What the course claims")
+CONTROLS = Controls(
+    (
+        Choice(
+            "ia_preset",
+            "Scenarios",
+            "",
+            "Each sets everything at once and says what to look for.",
+            ["", *PRESETS_BY_KEY],
+            lambda key: PRESETS_BY_KEY[key].title if key else "Choose a scenario…",
+        ),
+        Choice(
+            "ia_function",
+            "Function",
+            DEFAULTS["ia_function"],
+            None,
+            list_functions(),
+            lambda name: get_function(name).title,
+        ),
+        Number("ia_x", "Start x", DEFAULTS["ia_x"], None, -1e3, 1e3, 0.1),
+        Number("ia_y", "Start y", DEFAULTS["ia_y"], None, -1e3, 1e3, 0.1),
+        Slider("ia_steps", "Steps", DEFAULTS["ia_steps"], None, 10, MAX_STEPS, 10),
+        Choice(
+            "ia_variant",
+            "Variant",
+            DEFAULTS["ia_variant"],
+            "AMSGrad divides by the largest v so far; AdamW adds decoupled weight decay.",
+            ADAM_VARIANTS,
+        ),
+        Choice(
+            "ia_convention",
+            "Framework convention",
+            DEFAULTS["ia_convention"],
+            "Whose arithmetic the run and the step inspector follow.",
+            tuple(CONVENTION_TITLES),
+            CONVENTION_TITLES.get,
+        ),
+        Toggle(
+            "ia_bias",
+            "Bias correction",
+            DEFAULTS["ia_bias"],
+            "Divide m and v by 1 − βᵗ. Off is what a first implementation often forgets.",
+        ),
+        Choice(
+            "ia_schedule",
+            "Learning-rate schedule",
+            DEFAULTS["ia_schedule"],
+            "Multiplies α step by step; its curve is drawn under Variants.",
+            SCHEDULES,
+            str.capitalize,
+        ),
+        *HYPERPARAMETER_CONTROLS.values(),
+        DECAY_CONTROL,
+        Slider(
+            "ia_step",
+            "Step t to inspect",
+            DEFAULTS["ia_step"],
+            "Or click a point of the path.",
+            1,
+            MAX_STEPS,
+            1,
+        ),
+        Choice("ia_image", "Chart toolbar saves", "png", None, ["png", "svg"], str.upper),
+    )
+)
+
+
+# -- callbacks: they only move values between presets, clicks and widgets ---------------------
+def apply_preset() -> None:
+    preset = PRESETS_BY_KEY.get(st.session_state["ia_preset"])
+    if preset is not None:
+        st.session_state.update(preset.settings())
+
+
+def reset() -> None:
+    CONTROLS.reset(st.session_state)
+
+
+def step_from_click() -> None:
+    points = st.session_state["ia_path"].selection.points
+    runs = st.session_state.get("ia_shown_runs")
+    if points and runs is not None:
+        st.session_state["ia_step"] = nearest_step(runs.main, points[0]["x"], points[0]["y"])
+
+
+# -- core calls cached on plain values: the runs above the tabs; the frameworks tab's runs --
+@st.cache_data(max_entries=128, show_spinner=False)
+def analyse(
+    function: str,
+    start: tuple,
+    steps: int,
+    variant: str,
+    settings: tuple,
+    convention: str,
+    bias_correction: bool,
+    schedule: str,
+) -> InsideRuns:
+    return inside_runs(
+        get_function(function),
+        start,
+        steps,
+        variant,
+        dict(settings),
+        convention,
+        bias_correction,
+        schedule,
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def frameworks(
+    function: str,
+    start: tuple,
+    steps: int,
+    variant: str,
+    settings: tuple,
+    bias: bool,
+    schedule: str,
+) -> dict:
+    return convention_runs(
+        get_function(function), start, steps, variant, dict(settings), bias, schedule
+    )
+
+
+def export_csv(runs: InsideRuns, core: tuple) -> bytes:
+    # Runs on click, outside the script: the framework runs are made here, not cached.
+    function, start, steps, variant, settings, bias, schedule = core
+    conventions = convention_runs(
+        get_function(function), start, steps, variant, dict(settings), bias, schedule
+    )
+    return runs_csv(runs, conventions)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def landscape(function: str):
+    picture = evaluate(get_function(function), resolution=300)
+    return picture, background_uri(picture)
+
+
+def chart(figure, key: str, image: str, **kwargs) -> None:
+    st.plotly_chart(
+        figure,
+        key=key,
+        theme=None,
+        config=chart_config(f"inside-adam-{key[3:]}", image),
+        **kwargs,
+    )
+
+
+# -- page -----------------------------------------------------------------------------------
+st.title("Inside Adam")
+st.markdown(
+    "The other pages show *where* an optimizer goes; this one shows *why*. One Adam run is "
+    "opened up: the learning rate each parameter really gets, the two moment estimates, the "
+    "bias correction, and every number of any step — enough to check the arithmetic by hand."
+)
+problems = CONTROLS.check_query(st.query_params)
+if problems:
+    st.warning(
+        "This link contained values that cannot be used, so their defaults are shown instead: "
+        + "; ".join(problems)
+    )
+
+# -- the algorithm ----------------------------------------------------------------------------
+with st.expander("The algorithm and its four hyperparameters", expanded=True):
+    equations, parts = st.columns([2, 3], gap="medium")
+    equations.latex(EQUATIONS)
+    parts.markdown("\n".join(f"- {part}" for part in EQUATION_PARTS))
+    parts.caption(EQUATIONS_NOTE)
+    st.markdown(
+        "| hyperparameter | what it does | usual range (default) | try it here |\n"
+        "|---|---|---|---|\n"
+        + "\n".join(
+            f"| **{h.symbol}** — {h.name} | {h.does} | {h.usual} ({h.default}) | {h.try_this} |"
+            for h in HYPERPARAMETERS
+        )
+    )
+
+
+with st.sidebar:
+    CONTROLS["ia_preset"].render(on_change=apply_preset)
+    function = CONTROLS["ia_function"].render()
+    left, right = st.columns(2)
+    start = (CONTROLS["ia_x"].render(left), CONTROLS["ia_y"].render(right))
+    steps = CONTROLS["ia_steps"].render()
+    variant = CONTROLS["ia_variant"].render()
+    convention = CONTROLS["ia_convention"].render()
+    bias_correction = CONTROLS["ia_bias"].render()
+    schedule = CONTROLS["ia_schedule"].render()
+
+
+# -- what the sliders change: a fragment, so moving one redraws only this part -----------------
+@st.fragment
+def explore(
+    function: str,
+    start: tuple,
+    steps: int,
+    variant: str,
+    convention: str,
+    bias_correction: bool,
+    schedule: str,
+) -> None:
+    with st.sidebar:
+        st.subheader("Hyperparameters")
+        settings = {name: control.render() for name, control in HYPERPARAMETER_CONTROLS.items()}
+        if variant == "AdamW":
+            settings["weight_decay"] = DECAY_CONTROL.render()
+        image = CONTROLS["ia_image"].render()
+        draw = partial(chart, image=image)
+        if st.button("Reset everything", on_click=reset, width="stretch"):
+            st.rerun()  # the controls above the fragment were reset too
+
+    objective = get_function(function)
+    core = (function, start, steps, variant, tuple(settings.items()), bias_correction, schedule)
+    try:
+        runs = analyse(*core[:5], convention, *core[5:])
+    except ValueError as problem:
+        st.error(str(problem))
+        return
+    main = runs.main
+    st.session_state["ia_shown_runs"] = runs  # what a click on the map refers to
+    subtitle = run_title(runs, objective)
+
+    preset = PRESETS_BY_KEY.get(st.session_state.get("ia_preset", ""))
+    if preset is not None:
+        st.info(f"**{preset.title}** — {preset.notice}")
+
+    # -- step picker, map and effective learning rates ------------------------------------------
+    st.subheader("One run, step by step")
+    if st.session_state.get("ia_step", DEFAULTS["ia_step"]) > steps:
+        st.session_state["ia_step"] = steps
+    step = dataclasses.replace(CONTROLS["ia_step"], high=steps).render()
+    picture, background = landscape(function)
+    numbers = step_numbers(main, step)
+    if main.diverged_at >= 0:
+        st.warning(
+            f"This run diverged at step {int(main.diverged_at)} (θ left the plotting bounds or f "
+            "stopped being finite); from there on its numbers repeat the last good step. "
+            "Lower α to follow it further."
+        )
+    map_column, steps_column = st.columns(2, gap="medium")
+    with map_column:
+        draw(
+            path_figure(objective, picture, background, runs, step, title=subtitle),
+            "ia_path",
+            on_select=step_from_click,
+            selection_mode="points",
+        )
+        comparison = rate_comparison(main, step)
+        st.markdown(
+            f"**Why two rates?** At step {step}, x's effective learning rate is "
+            f"**{format_number(comparison.rates[0])}** and y's "
+            f"**{format_number(comparison.rates[1])}** (y's is "
+            f"{format_number(comparison.ratio)}× x's), because the running RMS of the gradient, "
+            f"√v̂, is {format_number(comparison.rms[0])} for x and "
+            f"{format_number(comparison.rms[1])} for y. {RATES_NOTE}"
+            + (f" {ROSENBROCK_NOTE}" if function == "rosenbrock" else "")
+        )
+        show_formula(objective)
+    with steps_column:
+        draw(steps_figure(runs, step, title=f"Over the steps — {variant}"), "ia_steps_chart")
+        st.caption(
+            "Top: the learning rate each parameter really gets. Then m_t, a running mean of the "
+            "gradient, and v_t, a running mean of its square, each with its bias-corrected "
+            "version (lighter)"
+            + ("; brown: AMSGrad's v_max, the largest v so far" if "v_max" in main.state else "")
+            + ". Bottom: the update the step inspector computes."
+        )
+
+    # -- step inspector ---------------------------------------------------------------------------
+    st.subheader(f"Step {step}: every equation with its numbers")
+    st.caption(
+        f"{subtitle}. {CONVENTION_TITLES[convention]} convention"
+        + (
+            f"; α_t = α × the schedule's factor ({main.schedule.describe()})"
+            if main.schedule
+            else ""
+        )
+        + ". Numbers are printed to 10 significant digits; the last digit of a result may differ "
+        "from what the printed operands give, because the run keeps all of float64's ~16 digits."
+    )
+    st.latex(step_latex(numbers))
+
+    # -- deeper views: only the open tab is computed and drawn -------------------------------------
+    bias_tab, frameworks_tab, variants_tab, claims_tab = st.tabs(
+        TABS, key="ia_tab", on_change="rerun", bind="query-params"
+    )
+    if bias_tab.open:
+        with bias_tab:
+            beta1, beta2 = main.optimizer.beta1, main.optimizer.beta2
+            figure_column, text_column = st.columns([3, 2], gap="medium")
+            with figure_column:
+                draw(bias_figure(beta1, beta2, steps), "ia_bias_factors")
+            with text_column:
+                example_m, example_m_hat = first_moment_example(beta1)
+                settled1, settled2 = settle_step(beta1), settle_step(beta2)
+                first = first_step(runs.corrected, runs.uncorrected)
+                st.markdown(
+                    f"m and v start at 0, so early averages are too small: with g₁ = 0.1 and β1 = "
+                    f"{format_number(beta1)}, m₁ = {format_number(example_m)}, but m̂₁ = "
+                    f"{format_number(example_m_hat)}. Dividing by 1 − βᵗ fixes it. The factor "
+                    f"1/(1 − β1ᵗ) falls below 1.01 at **t = {settled1:,}**, and 1/(1 − β2ᵗ) only "
+                    f"at **t = {settled2:,}**.".replace(",", " ")
+                )
+                st.markdown(
+                    f"**First step.** With correction each coordinate moves "
+                    f"{format_number(first.with_correction[0])} and "
+                    f"{format_number(first.with_correction[1])} (≈ α = "
+                    f"{format_number(first.predicted_with)}); without, "
+                    f"{format_number(first.without_correction[0])} and "
+                    f"{format_number(first.without_correction[1])} (≈ α(1 − β1)/√(1 − β2) = "
+                    f"{format_number(first.predicted_without)}, {format_number(first.ratio)}× as "
+                    "long). The grey dashed path on the map is the run with bias correction "
+                    "switched the other way."
+                )
+
+    if frameworks_tab.open:
+        with frameworks_tab:
+            gaps = convention_gaps(frameworks(*core))
+            figure_column, text_column = st.columns([3, 2], gap="medium")
+            with figure_column:
+                draw(
+                    conventions_figure(
+                        gaps, step, subtitle=f"{subtitle}; the same settings under each framework"
+                    ),
+                    "ia_conventions",
+                )
+            with text_column:
+                for name, sentence in CONVENTIONS.items():
+                    gap = ""
+                    if name in gaps:
+                        last = gaps[name][-1]
+                        shown = "the same up to rounding" if last < 1e-12 else format_number(last)
+                        gap = f" After {steps} steps: {shown}."
+                    st.markdown(f"**{CONVENTION_TITLES[name]}.** {sentence}{gap}")
+
+    if variants_tab.open:
+        with variants_tab:
+            schedule_column, decay_column = st.columns(2, gap="medium")
+            with schedule_column:
+                if runs.unscheduled is not None:
+                    draw(schedule_figure(runs, step), "ia_schedule_curve")
+                    st.caption(
+                        f"{SCHEDULE_NOTES[schedule]} The dotted purple path on the map keeps α "
+                        "constant."
+                    )
+                else:
+                    st.info(
+                        f"{SCHEDULE_NOTES['constant']} Choose a schedule on the left to draw "
+                        "α_t and see its effect on the path and on the effective learning rates."
+                    )
+            with decay_column:
+                if variant == "AdamW":
+                    draw(decay_figure(main, step), "ia_decay")
+                    st.caption(
+                        "AdamW first shrinks θ by α·λ·θ, apart from the gradient, then takes "
+                        "Adam's step: the decay pulls every coordinate towards 0, wherever the "
+                        "minimum is."
+                    )
+                else:
+                    st.info(
+                        "Choose AdamW on the left to compare its decay term α·λ·θ with Adam's "
+                        "own step."
+                    )
+                if variant == "AMSGrad":
+                    st.info("AMSGrad's v_max is drawn in brown in the ‘over the steps’ chart.")
+                else:
+                    st.info(
+                        "Choose AMSGrad on the left to see v_max against v in the ‘over the "
+                        "steps’ chart."
+                    )
+
+    if claims_tab.open:
+        with claims_tab:
+            good, bad = st.columns(2, gap="medium")
+            good.markdown("**Advantages**\n" + "\n".join(f"- **{a}** — {b}" for a, b in ADVANTAGES))
+            bad.markdown(
+                "**Limitations**\n" + "\n".join(f"- **{a}** — {b}" for a, b in LIMITATIONS)
+            )
+
+    # -- exports ----------------------------------------------------------------------------------
+    st.subheader("Take it with you")
+    st.caption(
+        "The camera icon in each chart's toolbar saves it as PNG or SVG (choose on the left); the "
+        "CSV holds every series of this page, one row per step, at full precision."
+    )
+    st.download_button(
+        "Every series as CSV",
+        data=partial(export_csv, runs, core),
+        file_name="inside-adam.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+
+
+explore(function, start, steps, variant, convention, bias_correction, schedule)

@@ -1,0 +1,247 @@
+"""Inside Adam through Streamlit's AppTest: every control reaches the figures and equations."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lessons.adam import PRESETS_BY_KEY
+from optim.inspect import settle_step
+
+TIMEOUT = 60
+APP = str(Path(__file__).parents[2] / "app.py")
+PAGE = "pages/inside_adam.py"
+
+
+def values(array) -> np.ndarray:
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
+
+
+def open_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Each chart's figure by its widget key (ia_path, ia_steps_chart, …)."""
+    out = {}
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        figure["config"] = json.loads(chart.proto.config)
+        key = figure["config"]["toImageButtonOptions"]["filename"].replace("inside-adam-", "ia_")
+        out[key] = figure
+    return out
+
+
+def traces(figure: dict) -> dict[str, dict]:
+    return {trace.get("name"): trace for trace in figure["data"]}
+
+
+def inspector(at: AppTest) -> str:
+    shown = [e.value.strip("$\n") for e in at.latex]  # st.latex wraps its body in $$ … $$
+    (latex,) = [value for value in shown if value.startswith(r"\begin{aligned} g_t")]
+    return latex
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def change(at: AppTest, kind: str, key: str, value) -> AppTest:
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception, at.exception
+    return at
+
+
+# -- the page as it opens -------------------------------------------------------------------
+def test_default_page():
+    at = open_page()
+    assert at.title[0].value == "Inside Adam"
+    figures = charts(at)
+    assert list(figures) == ["ia_path", "ia_steps_chart", "ia_bias_factors"]
+    assert traces(figures["ia_path"])["Adam"]["x"]
+    assert figures["ia_steps_chart"]["layout"]["shapes"][0]["x0"] == 10
+    assert "Step 10: every equation with its numbers" in [s.value for s in at.subheader]
+    assert [t.label for t in at.tabs] == [
+        "Bias correction",
+        "Frameworks",
+        "Variants",
+        "What the course claims",
+    ]
+    assert "t = 44" in json.dumps(figures["ia_bias_factors"])
+    assert "t = 4 613" in json.dumps(figures["ia_bias_factors"])
+    assert not at.warning
+    assert "Why two rates?" in texts(at)
+    assert at.get("download_button")
+
+
+# -- every control ----------------------------------------------------------------------------
+def test_function():
+    at = change(open_page(), "selectbox", "ia_function", "himmelblau")
+    assert "Himmelblau" in charts(at)["ia_path"]["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize(("key", "axis"), [("ia_x", 0), ("ia_y", 1)])
+def test_start(key, axis):
+    at = change(open_page(), "number_input", key, 0.5)
+    path = traces(charts(at)["ia_path"])["Adam"]
+    assert values(path["xy"[axis]])[0] == pytest.approx(0.5)
+
+
+def test_steps_and_step_clamp():
+    at = change(open_page(), "slider", "ia_step", 250)
+    at = change(at, "slider", "ia_steps", 100)
+    figure = charts(at)["ia_steps_chart"]
+    assert {len(values(t["y"])) for t in figure["data"]} == {100}
+    assert at.slider(key="ia_step").value == 100
+    assert figure["layout"]["shapes"][0]["x0"] == 100
+
+
+def test_step():
+    at = change(open_page(), "slider", "ia_step", 25)
+    assert charts(at)["ia_steps_chart"]["layout"]["shapes"][0]["x0"] == 25
+    assert "Step 25: every equation with its numbers" in [s.value for s in at.subheader]
+    assert "step 25: θ_24 → θ_25" in traces(charts(at)["ia_path"])
+
+
+def test_variant_amsgrad():
+    at = change(open_page(), "selectbox", "ia_variant", "AMSGrad")
+    assert "v_max,t" in traces(charts(at)["ia_steps_chart"])
+    assert r"v^{\max}_t" in inspector(at)
+
+
+def test_variant_adamw_and_weight_decay():
+    at = change(open_page(), "selectbox", "ia_variant", "AdamW")
+    assert at.select_slider(key="ia_adamw_wd").value == 0.1
+    at = change(at, "select_slider", "ia_adamw_wd", 0.3)
+    assert r"\lambda" in inspector(at)
+    assert "0.3 \\cdot" in inspector(at)
+    assert "λ=0.3" in charts(at)["ia_path"]["layout"]["title"]["subtitle"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("convention", "mark"), [("keras", r"\hat\alpha_t"), ("optax", r"\hat m_t")]
+)
+def test_convention(convention, mark):
+    at = change(open_page(), "selectbox", "ia_convention", convention)
+    assert mark in inspector(at)
+    title = charts(at)["ia_path"]["layout"]["title"]["text"]
+    assert f"({convention.capitalize()})" in title.replace("Pytorch", "PyTorch")
+
+
+def test_bias_correction_toggle():
+    at = change(open_page(), "toggle", "ia_bias", False)
+    assert "Adam with bias correction" in traces(charts(at)["ia_path"])
+    assert r"\hat m_t &= m_t \\" in inspector(at)
+
+
+def test_schedule():
+    at = change(open_page(), "selectbox", "ia_schedule", "cosine")
+    assert "Adam at a constant α" in traces(charts(at)["ia_path"])
+    assert r"\alpha_t" in inspector(at)
+
+
+def test_learning_rate():
+    at = change(open_page(), "select_slider", "ia_adam_lr", 0.05)
+    sgd = traces(charts(at)["ia_steps_chart"])["SGD α"]
+    assert np.allclose(values(sgd["y"]), 0.05)
+
+
+def test_beta1():
+    at = change(open_page(), "slider", "ia_adam_b1", 0.5)
+    assert r"0.5 \cdot" in inspector(at)
+    assert f"t = {settle_step(0.5)}" in json.dumps(charts(at)["ia_bias_factors"])
+
+
+def test_beta2():
+    at = change(open_page(), "select_slider", "ia_adam_b2", 0.99)
+    assert r"0.99 \cdot" in inspector(at)
+    assert f"t = {settle_step(0.99)}" in json.dumps(charts(at)["ia_bias_factors"])
+
+
+def test_epsilon():
+    at = change(open_page(), "select_slider", "ia_adam_eps", 0.1)
+    assert r"+ 0.1)" in inspector(at)
+
+
+def test_image_format():
+    at = change(open_page(), "selectbox", "ia_image", "svg")
+    for figure in charts(at).values():
+        assert figure["config"]["toImageButtonOptions"]["format"] == "svg"
+
+
+@pytest.mark.parametrize("key", list(PRESETS_BY_KEY))
+def test_presets(key):
+    preset = PRESETS_BY_KEY[key]
+    at = change(open_page(), "selectbox", "ia_preset", key)
+    assert any(preset.title in info.value for info in at.info)
+    for widget_key, value in preset.values:
+        assert at.session_state[widget_key] == value, widget_key
+    # A preset opens the tab where its lesson is drawn.
+    tab = preset.settings()["ia_tab"]
+    expected = {
+        "Bias correction": {"ia_bias_factors"},
+        "Frameworks": {"ia_conventions"},
+        "Variants": {"ia_schedule_curve"} if key == "warmup" else {"ia_decay"},
+    }[tab]
+    assert expected <= set(charts(at)), (tab, list(charts(at)))
+
+
+def test_reset():
+    at = change(open_page(), "select_slider", "ia_adam_lr", 0.05)
+    at = change(at, "selectbox", "ia_variant", "AdamW")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.select_slider(key="ia_adam_lr").value == 0.02
+    assert at.selectbox(key="ia_variant").value == "Adam"
+
+
+# -- tabs (each opened by the link, as a shared URL would) --------------------------------------
+def test_frameworks_tab():
+    at = open_page({"ia_tab": "Frameworks", "ia_adam_eps": "0.1"})
+    figure = charts(at)["ia_conventions"]
+    assert set(traces(figure)) == {"Keras − PyTorch", "Optax − PyTorch"}
+    assert "Keras uses the paper's" in texts(at)
+
+
+def test_variants_tab_without_and_with_variants():
+    at = open_page({"ia_tab": "Variants"})
+    assert "ia_schedule_curve" not in charts(at)
+    assert any("Choose AdamW" in info.value for info in at.info)
+    at = open_page({"ia_tab": "Variants", "ia_variant": "AdamW", "ia_schedule": "Step"})
+    assert {"ia_schedule_curve", "ia_decay"} <= set(charts(at))
+
+
+def test_claims_tab():
+    at = open_page({"ia_tab": "What the course claims"})
+    assert "**Advantages**" in texts(at) and "**Limitations**" in texts(at)
+    assert "ia_bias_factors" not in charts(at)
+
+
+# -- links ------------------------------------------------------------------------------------
+def test_link_values_are_used():
+    at = open_page({"ia_adam_lr": "0.05", "ia_steps": "200", "ia_convention": "Keras"})
+    assert at.select_slider(key="ia_adam_lr").value == 0.05
+    assert {len(values(t["y"])) for t in charts(at)["ia_steps_chart"]["data"]} == {200}
+    assert r"\hat\alpha_t" in inspector(at)
+
+
+def test_tampered_link_is_reported():
+    at = open_page({"ia_adam_b1": "abc", "ia_steps": "99999"})
+    (warning,) = at.warning
+    assert "ia_adam_b1=abc (not a number)" in warning.value
+    assert "ia_steps=99999 (outside 10 … 1000)" in warning.value
+    assert at.slider(key="ia_adam_b1").value == 0.9
