@@ -30,6 +30,7 @@ from optim.experiments import (
     NoiseStudy,
     Sweep,
 )
+from viz.paths import MINIMUM_MARKER
 from viz.style import base_layout, color_of, describe_hyperparameters, format_number, log_ticks
 
 TINY = 1e-16  # floor of f − f* on log scales (a run that hits f* exactly is drawn at 1e-16)
@@ -527,12 +528,7 @@ def basins_figure(
                     "xaxis": xaxis,
                     "yaxis": yaxis,
                     "mode": "markers",
-                    "marker": {
-                        "symbol": "star",
-                        "size": 15,
-                        "color": "white",
-                        "line": {"color": "#222", "width": 1.5},
-                    },
+                    "marker": MINIMUM_MARKER,
                     "name": "known minima",
                     "legendgroup": "minima",
                     "showlegend": k == 0,

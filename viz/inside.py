@@ -32,6 +32,7 @@ from optim.inspect import (
     step_ratio,
 )
 from viz.landscape import Landscape
+from viz.paths import map_layout, minima_trace
 from viz.style import base_layout, color_of, format_number
 
 MAX_POINTS = 500  # per step-axis series; a chart a few hundred pixels wide shows no more
@@ -175,28 +176,11 @@ def path_figure(
 ) -> go.Figure:
     """The run over the landscape with its comparison paths; step t is marked by θ_{t−1} (open
     circle) and θ_t (filled). Every path point is clickable: its index is the step."""
-    (x0, x1), (y0, y1) = landscape.domain
     main = runs.main
     name = variant_name(main)
     traces: list[dict] = []
     if objective.minima:
-        minima = np.asarray(objective.minima)
-        traces.append(
-            {
-                "type": "scatter",
-                "x": minima[:, 0],
-                "y": minima[:, 1],
-                "mode": "markers",
-                "marker": {
-                    "symbol": "star",
-                    "size": 15,
-                    "color": "white",
-                    "line": {"color": "#222", "width": 1.5},
-                },
-                "name": "minimum",
-                "hoverinfo": "skip",
-            }
-        )
+        traces.append(minima_trace(objective, name="minimum", hoverinfo="skip"))
 
     def path(trajectory: Trajectory, label: str, color: str, dash: str, **extra: Any) -> dict:
         return {
@@ -243,34 +227,7 @@ def path_figure(
         height=560,
         margin=_margin(3, 50),
         legend=_legend_top(),
-        images=[
-            {
-                "source": background,
-                "xref": "x",
-                "yref": "y",
-                "x": x0,
-                "y": y1,
-                "sizex": x1 - x0,
-                "sizey": y1 - y0,
-                "sizing": "stretch",
-                "layer": "below",
-            }
-        ],
-        xaxis={
-            "range": [x0, x1],
-            "title": {"text": "x"},
-            "showgrid": False,
-            "zeroline": False,
-            "constrain": "domain",
-        },
-        yaxis={
-            "range": [y0, y1],
-            "title": {"text": "y"},
-            "showgrid": False,
-            "zeroline": False,
-            "scaleanchor": "x",
-            "constrain": "domain",
-        },
+        **map_layout(landscape, background),
         clickmode="event+select",
         dragmode="pan",
         hovermode="closest",

@@ -40,6 +40,53 @@ def _f32(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
 
 
+# Known minima are white stars on every map.
+MINIMUM_MARKER = {
+    "symbol": "star",
+    "size": 15,
+    "color": "white",
+    "line": {"color": "#222", "width": 1.5},
+}
+
+
+def minima_trace(objective: Objective, **overrides: object) -> dict:
+    """The objective's known minima as white stars."""
+    minima = np.asarray(objective.minima, dtype=float).reshape(-1, 2)
+    return {
+        "type": "scatter",
+        "x": minima[:, 0],
+        "y": minima[:, 1],
+        "mode": "markers",
+        "marker": MINIMUM_MARKER,
+        "name": "known minima",
+        "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        **overrides,
+    }
+
+
+def map_layout(landscape: Landscape, background: str) -> dict:
+    """Layout entries of a map: the landscape picture under fixed, equal-scale x and y axes."""
+    (x0, x1), (y0, y1) = landscape.domain
+    axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
+    return {
+        "images": [
+            {
+                "source": background,
+                "xref": "x",
+                "yref": "y",
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        ],
+        "xaxis": {"range": [x0, x1], "title": {"text": "x"}, **axis},
+        "yaxis": {"range": [y0, y1], "title": {"text": "y"}, "scaleanchor": "x", **axis},
+    }
+
+
 def background_uri(landscape: Landscape) -> str:
     """The filled-contour picture of `landscape` as a PNG data URI (cache it per function)."""
     return data_uri(png_bytes(band_image(landscape)))
@@ -89,26 +136,9 @@ def race_figure(
     rate. The figure is assembled from plain dicts without Plotly's per-property validation
     (tens of milliseconds per frame list); the tests validate the result instead.
     """
-    (x0, x1), (y0, y1) = landscape.domain
     traces: list[dict] = [_hover_grid(landscape)]
     if objective.minima:
-        minima = np.asarray(objective.minima)
-        traces.append(
-            {
-                "type": "scatter",
-                "x": minima[:, 0],
-                "y": minima[:, 1],
-                "mode": "markers",
-                "marker": {
-                    "symbol": "star",
-                    "size": 15,
-                    "color": "white",
-                    "line": {"color": "#222", "width": 1.5},
-                },
-                "name": "known minima",
-                "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
-            }
-        )
+        traces.append(minima_trace(objective))
     steps = next(iter(runs.values())).steps if runs else 0
     shown = frame_steps(steps, max_frames)
     colors = [color_of(name, index) for index, name in enumerate(runs)]
@@ -188,34 +218,7 @@ def race_figure(
             "bgcolor": "rgba(255,255,255,0)",
             "borderwidth": 0,
         },
-        images=[
-            {
-                "source": background,
-                "xref": "x",
-                "yref": "y",
-                "x": x0,
-                "y": y1,
-                "sizex": x1 - x0,
-                "sizey": y1 - y0,
-                "sizing": "stretch",
-                "layer": "below",
-            }
-        ],
-        xaxis={
-            "range": [x0, x1],
-            "title": {"text": "x"},
-            "showgrid": False,
-            "zeroline": False,
-            "constrain": "domain",
-        },
-        yaxis={
-            "range": [y0, y1],
-            "title": {"text": "y"},
-            "showgrid": False,
-            "zeroline": False,
-            "scaleanchor": "x",
-            "constrain": "domain",
-        },
+        **map_layout(landscape, background),
         updatemenus=[_play_buttons()],
         sliders=[_frame_slider(shown)],
         hoverdistance=-1,
