@@ -80,7 +80,7 @@ def apply_preset() -> None:
     preset = PRESETS_BY_KEY.get(st.session_state["pg_preset"])
     if preset is None:
         return
-    st.session_state.update(
+    values = dict(
         pg_function=preset.function,
         pg_optimizers=[name for name, _ in preset.optimizers],
         pg_steps=preset.steps,
@@ -88,10 +88,11 @@ def apply_preset() -> None:
         pg_y=preset.start[1],
     )
     if preset.expression:
-        st.session_state["pg_expression"] = preset.expression
-    for name, values in preset.settings().items():
-        for hyperparameter, value in values.items():
-            st.session_state[HYPERPARAMETERS[name][hyperparameter].key] = value
+        values.update(pg_expression=preset.expression, pg_range=CONTROLS["pg_range"].default)
+    for name, settings in preset.settings().items():
+        for hyperparameter, value in settings.items():
+            values[HYPERPARAMETERS[name][hyperparameter].key] = value
+    st.session_state.update(values)
 
 
 def start_of_function() -> None:
@@ -115,6 +116,19 @@ def framework_defaults(variant: str) -> None:
         st.session_state[control.key] = control.coerce(value)
 
 
+def render_hyperparameters(variant: str, container) -> dict:
+    """The variant's hyperparameter widgets and a framework-defaults button, in `container`."""
+    with container:
+        values = {name: c.render() for name, c in HYPERPARAMETERS[variant].items()}
+        st.button(
+            "PyTorch defaults",
+            key=f"pg_defaults_{VARIANTS[variant].slug}",
+            on_click=framework_defaults,
+            args=(variant,),
+        )
+    return values
+
+
 def start_from_click() -> None:
     points = st.session_state["pg_race"].selection.points
     if points:
@@ -126,7 +140,7 @@ def start_from_click() -> None:
 Function = tuple[str, str, float]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)  # a 5 000-step run is ~0.7 MB
 def simulate(
     function: Function, variant: str, settings: tuple, steps: int, start: tuple
 ) -> Trajectory:
@@ -163,10 +177,13 @@ if problems:
 with st.sidebar:
     CONTROLS["pg_preset"].render(on_change=apply_preset)
     function = CONTROLS["pg_function"].render(on_change=start_of_function)
-    expression, half_width = "", 5.0
-    if function == CUSTOM:
+    # Every bound widget is drawn on every run, hidden ones in collapsed expanders: a widget
+    # drawn for the first time takes the link's value even over one a preset sets in code.
+    with st.expander("Custom f(x, y)", expanded=function == CUSTOM):
         expression = CONTROLS["pg_expression"].render()
         half_width = CONTROLS["pg_range"].render(on_change=start_of_function)
+    if function != CUSTOM:
+        expression, half_width = "", 5.0
     objective, error = objective_or_error(function, expression, half_width)
     function_key = (function, expression, half_width)
     if error:
@@ -177,16 +194,14 @@ with st.sidebar:
     start = (CONTROLS["pg_x"].render(left), CONTROLS["pg_y"].render(right))
     st.button("Reset everything", on_click=reset, width="stretch")
     st.subheader("Hyperparameters")
-    settings = {}
-    for variant in chosen:
-        with st.expander(variant, expanded=len(chosen) <= 3):
-            settings[variant] = {name: c.render() for name, c in HYPERPARAMETERS[variant].items()}
-            st.button(
-                "PyTorch defaults",
-                key=f"pg_defaults_{VARIANTS[variant].slug}",
-                on_click=framework_defaults,
-                args=(variant,),
-            )
+    settings = {
+        variant: render_hyperparameters(variant, st.expander(variant, expanded=len(chosen) <= 3))
+        for variant in chosen
+    }
+    with st.expander("Optimizers not shown"):
+        for variant in [name for name in VARIANTS if name not in chosen]:
+            st.markdown(f"**{variant}**")
+            render_hyperparameters(variant, st.container())
 
 if objective is None:
     st.error(f"This function cannot be used: {error}")

@@ -202,7 +202,7 @@ def test_start_where_a_custom_function_is_undefined_is_an_error_not_a_traceback(
 
 @pytest.mark.parametrize("key", list(PRESETS_BY_KEY))
 def test_presets_apply(key):
-    at = open_page()
+    at = open_page({"pg_range": "0.5"})  # a custom preset brings its own plot range
     at.selectbox(key="pg_preset").set_value(key).run()
     preset = PRESETS_BY_KEY[key]
     assert at.selectbox(key="pg_function").value == preset.function
@@ -213,6 +213,8 @@ def test_presets_apply(key):
             assert widget(at, key_for("pg", name, hyperparameter)).value == pytest.approx(value)
     assert any(preset.title in info.value for info in at.info)
     figure = race(at)
+    (x0, x1), (y0, y1) = figure["layout"]["xaxis"]["range"], figure["layout"]["yaxis"]["range"]
+    assert x0 <= preset.start[0] <= x1 and y0 <= preset.start[1] <= y1
     assert len(paths(figure)) == len(preset.optimizers)
     assert figure["frames"][-1]["name"] == str(preset.steps)
 

@@ -150,3 +150,21 @@ def test_tampered_link_shows_a_warning(page, app_url):
     warning = page.locator("[data-testid='stAlert']").first.inner_text()
     assert "pg_steps" in warning and "pg_function" in warning
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_preset_beats_a_link_value_for_a_hidden_optimizer(page, app_url):
+    # The link sets momentum's α while momentum is not shown; the preset then shows it.
+    page.goto(app_url + "/?pg_optimizers=Adam&pg_momentum_lr=0.0005")
+    wait_for_app(page, charts=2)
+    page.get_by_role("combobox", name="Teacher presets").click()
+    page.get_by_role("option", name="SGD zig-zags across a narrow valley, Adam follows it").click()
+    page.wait_for_function(
+        "chart => { const gd = document.querySelector(chart);"
+        " return gd?._fullData?.some(t => t.name?.startsWith('SGD + momentum')); }",
+        arg=RACE,
+        timeout=30_000,
+    )
+    settle(page)
+    names = list(race_paths(page))
+    assert "SGD + momentum (α=0.0002, μ=0.9)" in names
+    assert page.console_errors == []
