@@ -189,9 +189,12 @@ def test_a_long_sweep_shows_a_progress_bar_that_fills_and_goes_away(page, app_ur
             settle(page, 3)
     seen = []
     for _ in range(300):  # up to 15 s
-        bar = page.locator("[data-testid='stProgress'] [role='progressbar']")
-        if bar.count():
-            seen.append(float(bar.first.get_attribute("aria-valuenow") or 0))
+        # One snapshot of the bars: the bar may vanish between two separate queries.
+        values = page.locator("[data-testid='stProgress'] [role='progressbar']").evaluate_all(
+            "bars => bars.map(bar => Number(bar.getAttribute('aria-valuenow') || 0))"
+        )
+        if values:
+            seen.append(values[0])
         elif seen:
             break
         page.wait_for_timeout(50)
