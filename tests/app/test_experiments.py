@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -10,21 +9,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.plotly_data import values
+
 TIMEOUT = 120
 APP = str(Path(__file__).parents[2] / "app.py")
 PAGE = "pages/experiments.py"
 SMALL = {"ex_grid": "10", "ex_steps": "100"}
-
-
-def values(array) -> np.ndarray:
-    """A Plotly array from the JSON spec: base64 `bdata` (with its shape) or a plain list."""
-    if isinstance(array, dict):
-        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-        shape = array.get("shape")
-        if isinstance(shape, str):
-            shape = [int(n) for n in shape.split(",")]
-        return flat.reshape(shape) if shape else flat
-    return np.asarray(array)
 
 
 def open_page(query: dict | None = None) -> AppTest:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -12,16 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.adam import PRESETS_BY_KEY
 from optim.inspect import settle_step
+from tests.plotly_data import values
 
 TIMEOUT = 60
 APP = str(Path(__file__).parents[2] / "app.py")
 PAGE = "pages/inside_adam.py"
-
-
-def values(array) -> np.ndarray:
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-    return np.asarray(array)
 
 
 def open_page(query: dict | None = None) -> AppTest:

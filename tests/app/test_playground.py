@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -11,16 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons.presets import DEFAULT, PRESETS_BY_KEY
+from tests.plotly_data import values
 from ui.hyperparameters import key_for
 
 TIMEOUT = 60
 APP = str(Path(__file__).parents[2] / "app.py")
-
-
-def values(array) -> np.ndarray:
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-    return np.asarray(array)
 
 
 def open_page(query: dict | None = None) -> AppTest:

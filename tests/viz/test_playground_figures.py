@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 
@@ -15,6 +14,7 @@ from PIL import Image
 
 from functions import get_function, parse_expression
 from optim import SGD, Adam, RMSProp, run
+from tests.plotly_data import values
 from viz.curves import distance_figure, loss_figure, loss_values
 from viz.exports import figure_html, race_gif, steps_table, to_csv, to_json
 from viz.landscape import band_image, contour_levels, evaluate
@@ -45,13 +45,6 @@ def runs():
 @pytest.fixture(scope="module")
 def landscape():
     return evaluate(ROSENBROCK)
-
-
-def values(array) -> np.ndarray:
-    """Plotly sends NumPy arrays as {"dtype", "bdata"} (base64); decode them for assertions."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-    return np.asarray(array)
 
 
 def spec(figure: go.Figure) -> dict:
