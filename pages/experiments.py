@@ -333,12 +333,7 @@ st.markdown(
     "ends up, and how each optimizer copes with noisy or sparse gradients. Every grid below is "
     "one batched run; click any cell or start point to see that single run."
 )
-problems = CONTROLS.check_query(st.query_params)
-if problems:
-    st.warning(
-        "This link contained values that cannot be used, so their defaults are shown instead: "
-        + "; ".join(problems)
-    )
+CONTROLS.warn_about_link()
 image_format = CONTROLS["ex_image"].render(st.sidebar)
 sweep_tab, basins_tab, noise_tab = st.tabs(
     ["Sweep", "Basins", "Noise"], key="ex_view", bind="query-params"

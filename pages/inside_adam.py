@@ -226,12 +226,7 @@ st.markdown(
     "opened up: the learning rate each parameter really gets, the two moment estimates, the "
     "bias correction, and every number of any step — enough to check the arithmetic by hand."
 )
-problems = CONTROLS.check_query(st.query_params)
-if problems:
-    st.warning(
-        "This link contained values that cannot be used, so their defaults are shown instead: "
-        + "; ".join(problems)
-    )
+CONTROLS.warn_about_link()
 
 # -- the algorithm ----------------------------------------------------------------------------
 with st.expander("The algorithm and its four hyperparameters", expanded=True):

@@ -167,12 +167,7 @@ st.markdown(
     "change. Each optimizer keeps its colour on every page. Everything you set is in the "
     "address bar: copy it to share exactly this figure."
 )
-problems = CONTROLS.check_query(st.query_params)
-if problems:
-    st.warning(
-        "This link contained values that cannot be used, so their defaults are shown instead: "
-        + "; ".join(problems)
-    )
+CONTROLS.warn_about_link()
 
 with st.sidebar:
     CONTROLS["pg_preset"].render(on_change=apply_preset)

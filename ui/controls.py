@@ -222,6 +222,15 @@ class Controls:
                 problems.append(f"{control.key}={shown[:40]} ({reason})")
         return problems
 
+    def warn_about_link(self) -> None:
+        """Show which values of the page's link were unusable (their defaults are used)."""
+        problems = self.check_query(st.query_params)
+        if problems:
+            st.warning(
+                "This link contained values that cannot be used, so their defaults are shown "
+                "instead: " + "; ".join(problems)
+            )
+
     def reset(self, state: Any) -> None:
         """Put every control back to its default (in `st.session_state`)."""
         for control in self.items:
