@@ -141,17 +141,47 @@ class Optimizer:
                 hp[key] = value  # flags such as amsgrad, nesterov, centered
         return hp
 
+    def _step_hyperparameters(self, learning_rate: Hyper | None) -> dict[str, Hyper]:
+        hp = self.batch_hyperparameters(True)
+        if learning_rate is not None:
+            rate = np.asarray(learning_rate, dtype=float)
+            hp["learning_rate"] = rate[..., None] if rate.ndim else float(rate)
+        return hp
+
     def step(
-        self, params: np.ndarray, grads: np.ndarray, state: NamedTuple
+        self,
+        params: np.ndarray,
+        grads: np.ndarray,
+        state: NamedTuple,
+        *,
+        learning_rate: Hyper | None = None,
     ) -> tuple[np.ndarray, NamedTuple]:
-        """One update. Pure: returns new params and a new state; the inputs are not modified."""
+        """One update. Pure: returns new params and a new state; the inputs are not modified.
+
+        `learning_rate`, if given, replaces α for this step only (a scheduled α_t: a scalar,
+        or one value per model of the batch).
+        """
         params = np.array(params, dtype=float)
         grads = np.asarray(grads, dtype=float)
         if grads.shape != params.shape:
             raise ValueError(
                 f"grads shape {grads.shape} does not match params shape {params.shape}"
             )
-        return self._apply(params, grads, copy_state(state), self.batch_hyperparameters(True))
+        hp = self._step_hyperparameters(learning_rate)
+        return self._apply(params, grads, copy_state(state), hp)
+
+    def effective_learning_rate(
+        self, state: NamedTuple, *, learning_rate: Hyper | None = None
+    ) -> np.ndarray:
+        """The factor each parameter's step applied at the last step of `state` (count ≥ 1):
+        α_t/(√v̂_t + ε) for Adam, α_t/(√v_t + ε) for RMSProp, α_t for SGD; shaped like the
+        params (one value per parameter and model)."""
+        hp = self._step_hyperparameters(learning_rate)
+        history = {k: v for k, v in state._asdict().items() if isinstance(v, np.ndarray)}
+        shape = next(iter(history.values())).shape
+        history["count"] = state.count
+        history["learning_rate"] = hp["learning_rate"]
+        return np.broadcast_to(self.derived(history, hp)["effective_lr"], shape).copy()
 
 
 def zeros_like(params: np.ndarray) -> np.ndarray:
