@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple
 
 import numpy as np
 
-from optim.base import Hyper, Optimizer, check_range, zeros_like
+from optim.base import Hyper, Optimizer, check_range, decoupled_decay, zeros_like
 
 
 class AdamState(NamedTuple):
@@ -19,6 +19,40 @@ class AdamState(NamedTuple):
     v_max: np.ndarray | None  # AMSGrad's running maximum (None without amsgrad)
 
 
+class AdamTerms(NamedTuple):
+    """Everything derived from Adam's state after step t, elementwise like the parameters."""
+
+    bc1: Any  # 1 − β1ᵗ (1 without bias correction)
+    bc2: Any  # 1 − β2ᵗ
+    m_hat: np.ndarray  # m̂_t = m_t / bc1
+    v_hat: np.ndarray  # v̂_t = v_t / bc2
+    v_hat_max: np.ndarray | None  # AMSGrad: the largest v̂ so far, used in place of v̂
+    epsilon: Any  # the ε added to √v̂ (Keras: ε/√bc2, see `AdamRules`)
+    effective_lr: np.ndarray  # α_t / (√v̂_t + ε): each parameter's own learning rate
+    step: np.ndarray  # α_t·m̂_t / (√v̂_t + ε)
+    decay: np.ndarray | None  # α_t·λ·θ_{t−1} with decoupled weight decay, else None
+
+
+class AdamRules(NamedTuple):
+    """The three places where the frameworks' Adam differ; everything else is the same."""
+
+    # Where ε is added. "v_hat": to √v̂ (Algorithm 1 of the paper). "v": to √v, the paper's
+    # "efficient" form with ε̂ — the same as adding ε/√(1 − β2ᵗ) to √v̂ (keras-team/keras#17391).
+    epsilon_on: Literal["v_hat", "v"]
+    # Which v AMSGrad keeps the maximum of: the raw v (pytorch/pytorch#142323) or v̂
+    # (google-deepmind/optax#1389).
+    amsgrad_max_of: Literal["v", "v_hat"]
+    # How Adam's (not AdamW's) weight decay enters: "l2" adds λ·θ to the gradient;
+    # "decoupled" takes α·λ·θ off the parameters, as AdamW does.
+    adam_weight_decay: Literal["l2", "decoupled"]
+
+
+RULES: dict[str, AdamRules] = {
+    "pytorch": AdamRules(epsilon_on="v_hat", amsgrad_max_of="v", adam_weight_decay="l2"),
+    "keras": AdamRules(epsilon_on="v", amsgrad_max_of="v", adam_weight_decay="decoupled"),
+    "optax": AdamRules(epsilon_on="v_hat", amsgrad_max_of="v_hat", adam_weight_decay="l2"),
+}
+
 _SHARED = {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "amsgrad": False}
 
 
@@ -26,26 +60,32 @@ _SHARED = {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "amsgrad": False
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): momentum on the gradient, scaled per parameter by its RMS.
 
-    Equations (step t, gradient g_t, bc1 = 1 − β1ᵗ, bc2 = 1 − β2ᵗ)::
+    Equations (step t, gradient g_t)::
 
         m_t = β1·m_{t−1} + (1 − β1)·g_t
         v_t = β2·v_{t−1} + (1 − β2)·g_t²
-        m̂_t = m_t / bc1          v̂_t = v_t / bc2
+        m̂_t = m_t / (1 − β1ᵗ)          v̂_t = v_t / (1 − β2ᵗ)
         θ_t = θ_{t−1} − α·m̂_t / (√v̂_t + ε)
 
     Defaults: α = 1e-3, β1 = 0.9, β2 = 0.999, ε = 1e-8 (Keras: ε = 1e-7), no weight decay.
     `weight_decay` is L2, added to the gradient (g ← g + λθ) as torch.optim.Adam does; see
-    `AdamW` for the decoupled form. `amsgrad=True` keeps v_max = max(v_max, v) and divides by it.
-    `bias_correction=False` drops the division by bc1 and bc2 (m̂ = m, v̂ = v): not something
+    `AdamW` for the decoupled form. `amsgrad=True` divides by the largest v̂ so far.
+    `bias_correction=False` drops the division by 1 − βᵗ (m̂ = m, v̂ = v): not something
     any framework offers, but it shows what the correction is for — the first step is then
     about α(1 − β1)/√(1 − β2) ≈ 3.2α instead of α.
 
-    Conventions: ``"pytorch"`` (default) reproduces torch.optim.Adam: ε is added to √v̂, and
-    AMSGrad takes its max on the raw v (pytorch/pytorch#142323). ``"keras"`` reproduces Keras 3:
-    the paper's "efficient" form α_t = α·√bc2/bc1, θ −= α_t·m/(√v + ε̂), so ε̂ acts like ε·√bc2
-    (keras-team/keras#17391), and any weight decay is decoupled. ``"optax"`` reproduces
-    optax.adam/adamw/amsgrad, whose AMSGrad takes the max on the bias-corrected v̂
-    (google-deepmind/optax#1389); its learning rate has no default, so torch's is used.
+    Conventions (`RULES`): ``"pytorch"`` (default) reproduces torch.optim.Adam; ``"keras"``
+    Keras 3, whose ε is the paper's ε̂ and whose weight decay is always decoupled; ``"optax"``
+    optax.adam/adamw/amsgrad, whose AMSGrad takes the max of v̂ (its learning rate has no
+    default, so torch's is used).
+
+    >>> adam = Adam(learning_rate=0.01)
+    >>> theta = np.array([1.0, 1.0])
+    >>> theta, state = adam.step(theta, np.array([0.1, 100.0]), adam.init(theta))
+    >>> theta  # the first step is α in every coordinate, whatever the gradient's size
+    array([0.99, 0.99])
+    >>> state.m, state.v  # (1 − β1)·g and (1 − β2)·g²
+    (array([ 0.01, 10.  ]), array([1.e-05, 1.e+01]))
     """
 
     learning_rate: Hyper | None = None
@@ -58,7 +98,9 @@ class Adam(Optimizer):
     convention: str = "pytorch"
 
     name: ClassVar[str] = "Adam"
-    decoupled: ClassVar[bool] = False  # AdamW sets it; Keras decouples every weight decay anyway
+    decoupled: ClassVar[bool] = False  # AdamW sets it
+    RECORDED_TERMS: ClassVar[tuple[str, ...]] = ("m_hat", "v_hat")
+    RULES: ClassVar[dict[str, AdamRules]] = RULES
     DEFAULTS: ClassVar[dict[str, dict[str, Any]]] = {
         "pytorch": {**_SHARED, "epsilon": 1e-8, "weight_decay": 0.0},
         "keras": {**_SHARED, "epsilon": 1e-7, "weight_decay": 0.0},
@@ -75,127 +117,80 @@ class Adam(Optimizer):
         set_(self, "amsgrad", bool(self.amsgrad))
         set_(self, "bias_correction", bool(self.bias_correction))
 
+    @property
+    def weight_decay_mode(self) -> Literal["none", "l2", "decoupled"]:
+        """How this optimizer's weight decay enters the step ("none" without any)."""
+        if not np.any(self.weight_decay):
+            return "none"
+        return "decoupled" if self.decoupled else self.rules.adam_weight_decay
+
     def init(self, params: np.ndarray) -> AdamState:
         v_max = zeros_like(params) if self.amsgrad else None
         return AdamState(count=0, m=zeros_like(params), v=zeros_like(params), v_max=v_max)
 
-    def _apply(
-        self, params: np.ndarray, grads: np.ndarray, state: AdamState, hp: dict[str, Hyper]
+    def update(
+        self, grads: np.ndarray, state: AdamState, params: np.ndarray, hp: dict[str, Hyper]
     ) -> tuple[np.ndarray, AdamState]:
-        lr, beta1, beta2 = hp["learning_rate"], hp["beta1"], hp["beta2"]
-        epsilon, weight_decay = hp["epsilon"], hp["weight_decay"]
-        m, v, v_max = state.m, state.v, state.v_max
-        t = state.count + 1
-        bc1, bc2 = self._bias_corrections(beta1, beta2, t)
-        keras = self.convention == "keras"
-        optax = self.convention == "optax"
-        decoupled = self.decoupled or keras
-
+        beta1, beta2 = hp["beta1"], hp["beta2"]
         g = grads
-        if self.decays:
-            if decoupled and not optax:
-                params *= 1 - lr * weight_decay  # θ ← θ − α·λ·θ (decoupled, applied first)
-            elif not decoupled:
-                g = g + weight_decay * params  # g_t ← g_t + λ·θ_{t−1} (L2)
+        if self.decays and self.weight_decay_mode == "l2":
+            g = g + hp["weight_decay"] * params  # g_t ← g_t + λ·θ_{t−1}
+        m = beta1 * state.m + (1 - beta1) * g  # m_t = β1·m_{t−1} + (1 − β1)·g_t
+        v = beta2 * state.v + (1 - beta2) * (g * g)  # v_t = β2·v_{t−1} + (1 − β2)·g_t²
+        v_max = state.v_max
+        if self.amsgrad:
+            # AMSGrad: v_max,t = max(v_max,t−1, v_t), on v or on v̂ (see AdamRules)
+            newest = v if self.rules.amsgrad_max_of == "v" else v / self._bc2(hp, state.count + 1)
+            v_max = np.maximum(v_max, newest)
+        new_state = AdamState(state.count + 1, m, v, v_max)
+        terms = self.terms(new_state, params, hp)
+        new_params = params - terms.step  # θ_t = θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+        if terms.decay is not None:
+            new_params = new_params - terms.decay  # … − α·λ·θ_{t−1} (decoupled weight decay)
+        return new_params, new_state
 
-        tmp = g - m
-        if optax:
-            # m_t = (1 − β1)·g_t + β1·m_{t−1};  v_t = (1 − β2)·g_t² + β2·v_{t−1}
-            m *= beta1
-            m += np.multiply(g, 1 - beta1, out=tmp)
-            np.multiply(g, g, out=tmp)
-            tmp *= 1 - beta2
-            v *= beta2
-            v += tmp
-        else:
-            # m_t = β1·m_{t−1} + (1 − β1)·g_t, written m + (1 − β1)·(g − m) as torch and Keras do
-            tmp *= 1 - beta1
-            m += tmp
-            if keras:
-                # v_t = v_{t−1} + (1 − β2)·(g_t² − v_{t−1})
-                np.multiply(g, g, out=tmp)
-                tmp -= v
-                tmp *= 1 - beta2
-            else:
-                # v_t = β2·v_{t−1} + (1 − β2)·g_t²
-                np.multiply(g, 1 - beta2, out=tmp)
-                tmp *= g
-                v *= beta2
-            v += tmp
+    def _bc1(self, hp: dict[str, Hyper], t: Any) -> Any:
+        return 1 - hp["beta1"] ** t if self.bias_correction else 1.0  # 1 − β1ᵗ
 
-        if keras:
-            # θ_t = θ_{t−1} − α_t·m_t / (√v_t + ε̂),  α_t = α·√bc2 / bc1
-            if self.amsgrad:
-                np.maximum(v_max, v, out=v_max)  # v_max = max(v_max, v_t), on the raw v
-            denom = np.sqrt(v_max if self.amsgrad else v)
-            denom += epsilon
-            np.multiply(m, lr * np.sqrt(bc2) / bc1, out=tmp)
-            tmp /= denom
-            params -= tmp
-        elif optax:
-            v_hat = v / bc2  # v̂_t = v_t / bc2
-            if self.amsgrad:
-                np.maximum(v_max, v_hat, out=v_max)  # v_max = max(v_max, v̂_t), bias-corrected
-                denom = np.sqrt(v_max)
-            else:
-                denom = np.sqrt(v_hat, out=v_hat)
-            denom += epsilon
-            np.divide(m, bc1, out=tmp)  # m̂_t = m_t / bc1
-            tmp /= denom  # u = m̂_t / (√v̂_t + ε)
-            if self.decoupled and self.decays:
-                tmp += weight_decay * params  # u += λ·θ_{t−1}
-            tmp *= -lr
-            params += tmp  # θ_t = θ_{t−1} − α·u
-        else:
-            # θ_t = θ_{t−1} − (α/bc1)·m_t / (√v_t/√bc2 + ε), which is α·m̂_t/(√v̂_t + ε)
-            if self.amsgrad:
-                np.maximum(v_max, v, out=v_max)  # v_max = max(v_max, v_t), on the raw v
-            denom = np.sqrt(v_max if self.amsgrad else v)
-            denom /= np.sqrt(bc2)
-            denom += epsilon
-            np.multiply(m, -lr / bc1, out=tmp)
-            tmp /= denom
-            params += tmp
-        return params, AdamState(t, m, v, v_max)
+    def _bc2(self, hp: dict[str, Hyper], t: Any) -> Any:
+        return 1 - hp["beta2"] ** t if self.bias_correction else 1.0  # 1 − β2ᵗ
 
-    def _bias_corrections(self, beta1: Hyper, beta2: Hyper, t: Any) -> tuple[Any, Any]:
-        """(1 − β1ᵗ, 1 − β2ᵗ), or (1, 1) without bias correction."""
-        if not self.bias_correction:
-            return 1.0, 1.0
-        return 1 - beta1**t, 1 - beta2**t
-
-    def derived(
-        self, history: dict[str, np.ndarray], hp: dict[str, Hyper]
-    ) -> dict[str, np.ndarray]:
-        t, lr, epsilon = history["count"], history["learning_rate"], hp["epsilon"]
-        bc1, bc2 = self._bias_corrections(hp["beta1"], hp["beta2"], t)
-        m_hat = history["m"] / bc1
-        v_hat = history["v"] / bc2
-        second = history["v_max"] if self.amsgrad else history["v"]
-        if self.convention == "keras":
-            # update = α·√bc2/(√v + ε̂) · m̂: ε̂ shrinks with the bias correction
-            effective = lr * np.sqrt(bc2) / (np.sqrt(second) + epsilon)
-        elif self.convention == "optax":
-            effective = lr / (np.sqrt(second if self.amsgrad else v_hat) + epsilon)
-        else:
-            effective = lr / (np.sqrt(second) / np.sqrt(bc2) + epsilon)
-        return {"m_hat": m_hat, "v_hat": v_hat, "effective_lr": effective}
+    def terms(self, state: AdamState, params: np.ndarray, hp: dict[str, Hyper]) -> AdamTerms:
+        """The bias corrections, m̂, v̂, the effective learning rate, the step and the decay
+        of the step that produced `state` from θ_{t−1} = `params`."""
+        t, learning_rate = state.count, hp["learning_rate"]
+        bc1, bc2 = self._bc1(hp, t), self._bc2(hp, t)
+        m_hat = state.m / bc1  # m̂_t = m_t / (1 − β1ᵗ)
+        v_hat = state.v / bc2  # v̂_t = v_t / (1 − β2ᵗ)
+        v_hat_max = None
+        if self.amsgrad:
+            v_hat_max = state.v_max / bc2 if self.rules.amsgrad_max_of == "v" else state.v_max
+        epsilon = hp["epsilon"]
+        if self.rules.epsilon_on == "v":
+            epsilon = epsilon / np.sqrt(bc2)  # ε added to √v is ε/√bc2 added to √v̂
+        root = np.sqrt(v_hat if v_hat_max is None else v_hat_max)
+        effective_lr = learning_rate / (root + epsilon)  # α_t / (√v̂_t + ε)
+        step = effective_lr * m_hat  # α_t·m̂_t / (√v̂_t + ε)
+        decay = None
+        if self.decays and self.weight_decay_mode == "decoupled":
+            decay = decoupled_decay(learning_rate, hp["weight_decay"], params)  # α_t·λ·θ_{t−1}
+        return AdamTerms(bc1, bc2, m_hat, v_hat, v_hat_max, epsilon, effective_lr, step, decay)
 
 
 @dataclass(frozen=True, eq=False)
 class AdamW(Adam):
     """AdamW (Loshchilov & Hutter, 2019): Adam with weight decay decoupled from the gradient.
 
-    Equations: Adam's, with the decay applied to the parameters rather than the gradient::
+    Equations: Adam's, with the decay taken off the parameters rather than added to the
+    gradient::
 
-        θ_{t−1} ← θ_{t−1} − α·λ·θ_{t−1}          (before the moment updates)
-        θ_t = θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+        θ_t = θ_{t−1} − α·λ·θ_{t−1} − α·m̂_t / (√v̂_t + ε)
 
     Defaults: as Adam, with λ = 1e-2 (Keras 4e-3, Optax 1e-4).
 
     Conventions: all three frameworks use α·λ where the paper has η_t·λ (NVIDIA/apex#1849).
-    ``"pytorch"`` decays first, as torch.optim.AdamW; ``"optax"`` adds λ·θ to the Adam
-    direction before scaling by −α, as optax.adamw; ``"keras"`` decays first with Keras's ε̂.
+    PyTorch and Keras shrink θ first, Optax adds λ·θ to the Adam direction before scaling by
+    −α: the same arithmetic.
     """
 
     name: ClassVar[str] = "AdamW"

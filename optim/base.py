@@ -1,4 +1,4 @@
-"""What every optimizer shares: conventions, hyperparameter checks and the pure `step` wrapper."""
+"""What every optimizer shares: conventions, hyperparameter checks, and the pure `step`."""
 
 from __future__ import annotations
 
@@ -33,7 +33,14 @@ def check_range(
     """Validate a hyperparameter (scalar or array) against an interval; return float or array.
 
     The message names the parameter, the first offending value and the allowed range, in the
-    style of torch.optim: ``Invalid beta1: 1.0 (must be in [0, 1))``.
+    style of torch.optim:
+
+    >>> check_range("beta1", 0.9, 0, 1, high_open=True)
+    0.9
+    >>> check_range("beta1", 1.0, 0, 1, high_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid beta1: 1.0 (must be in [0, 1))
     """
     try:
         array = np.array(value, dtype=float)
@@ -57,25 +64,32 @@ def check_range(
     return array
 
 
-def copy_state(state: NamedTuple) -> NamedTuple:
-    """A copy of a state whose arrays the caller can no longer reach (None fields stay None)."""
-    return type(state)(
-        *(np.array(x, dtype=float) if isinstance(x, np.ndarray) else x for x in state)
-    )
+def decoupled_decay(learning_rate: Hyper, weight_decay: Hyper, params: np.ndarray) -> Any:
+    """α_t·λ·θ_{t−1}: what decoupled weight decay takes off the parameters at step t."""
+    return learning_rate * weight_decay * params
 
 
 @dataclass(frozen=True, eq=False)
 class Optimizer:
-    """Base class: an immutable set of hyperparameters with pure `init` and `step`.
+    """Base class: an immutable set of hyperparameters with pure `init`, `update` and `terms`.
 
-    Subclasses declare their hyperparameters as dataclass fields defaulting to None, list each
-    framework's defaults in `DEFAULTS`, check ranges in `_validate`, and write the update in
-    `_apply`, in place on arrays the caller handed over for that purpose. `step` copies first,
-    so it is pure; `optim.run` owns its buffers and calls `_apply` directly, which keeps a loop
-    over thousands of trajectories free of allocations it does not need.
+    A subclass declares its hyperparameters as dataclass fields defaulting to None, lists each
+    framework's defaults in `DEFAULTS`, checks ranges in `_validate`, and writes
+
+    - `init(params) -> State`, the state before the first step;
+    - `update(grads, state, params, hp) -> (params, State)`, one step as its equations read,
+      returning new arrays (the inputs are never modified), elementwise, so that params of
+      shape (..., n) and hyperparameters `hp` that broadcast against them run a whole batch;
+    - `terms(state, params, hp)`, a NamedTuple of every quantity derived from the state after a
+      step (bias corrections, m̂, v̂, the effective learning rate …). `update` uses it for its
+      own step, and `run()`'s recording, the step inspector and the exports read it too, so each
+      rule is written once. It works on a single state and on a whole recorded history alike.
     """
 
     DEFAULTS: ClassVar[dict[str, dict[str, Any]]] = {}
+    # What differs between the frameworks, per convention: a small NamedTuple of flags, read
+    # by the update where the frameworks part ways. `self.rules` is this optimizer's row.
+    RULES: ClassVar[dict[str, NamedTuple]] = {}
     name: ClassVar[str] = "optimizer"
 
     def __post_init__(self) -> None:
@@ -85,6 +99,7 @@ class Optimizer:
             if f.name != "convention" and getattr(self, f.name) is None:
                 object.__setattr__(self, f.name, defaults[f.name])
         self._validate()
+        object.__setattr__(self, "rules", self.RULES[self.convention])
         # Decided once: `np.any` on every step would cost more than the update on one point.
         object.__setattr__(self, "decays", bool(np.any(getattr(self, "weight_decay", 0.0))))
 
@@ -95,51 +110,36 @@ class Optimizer:
     def init(self, params: np.ndarray) -> NamedTuple:
         raise NotImplementedError
 
-    def _apply(
-        self, params: np.ndarray, grads: np.ndarray, state: NamedTuple, hp: dict[str, Hyper]
+    def update(
+        self, grads: np.ndarray, state: NamedTuple, params: np.ndarray, hp: dict[str, Hyper]
     ) -> tuple[np.ndarray, NamedTuple]:
         raise NotImplementedError
 
-    def derived(
-        self, history: dict[str, np.ndarray], hp: dict[str, Hyper]
-    ) -> dict[str, np.ndarray]:
-        """Quantities derived from a recorded run: `effective_lr` and, for Adam, m̂ and v̂.
-
-        `history` maps state names to arrays with the step as first axis, plus
-        `learning_rate` and `count` (1 … steps) shaped to broadcast against them.
-        """
+    def terms(self, state: NamedTuple, params: np.ndarray, hp: dict[str, Hyper]) -> NamedTuple:
+        """Derived quantities of the step that produced `state` from `params` (θ_{t−1}); always
+        has `effective_lr`, the per-parameter factor of the step."""
         raise NotImplementedError
+
+    # Which fields of `terms` a full recording keeps beside the state (Adam: m̂ and v̂).
+    RECORDED_TERMS: ClassVar[tuple[str, ...]] = ()
 
     # -- shared machinery -------------------------------------------------------------------
     def hyperparameters(self) -> dict[str, Any]:
         """Every hyperparameter by name (arrays stay arrays), for display and export."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def label(self) -> str:
-        """A short human description, e.g. ``Adam(α=0.001, β1=0.9, β2=0.999, ε=1e-08)``."""
-        parts = []
-        for key, value in self.hyperparameters().items():
-            if key == "convention" or isinstance(value, np.ndarray):
-                continue
-            parts.append(f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}")
-        return f"{self.name}({', '.join(parts)})"
-
     def batch_hyperparameters(self, expand: bool) -> dict[str, Hyper]:
-        """Numeric hyperparameters, arrays given a trailing axis when `expand` is set.
+        """The hyperparameters as `update` reads them, arrays given a trailing axis when
+        `expand` is set.
 
         `step` works on params of shape (..., n), so a per-trajectory array of batch shape
         needs a trailing axis to broadcast; `run` keeps parameters component-first, (n, B),
         where the batch axis is already last.
         """
-        hp: dict[str, Hyper] = {}
-        for key, value in self.hyperparameters().items():
-            if isinstance(value, np.ndarray):
-                hp[key] = value[..., None] if expand else value
-            elif isinstance(value, float):
-                hp[key] = value
-            else:
-                hp[key] = value  # flags such as amsgrad, nesterov, centered
-        return hp
+        return {
+            key: value[..., None] if expand and isinstance(value, np.ndarray) else value
+            for key, value in self.hyperparameters().items()
+        }
 
     def _step_hyperparameters(self, learning_rate: Hyper | None) -> dict[str, Hyper]:
         hp = self.batch_hyperparameters(True)
@@ -160,28 +160,33 @@ class Optimizer:
 
         `learning_rate`, if given, replaces α for this step only (a scheduled α_t: a scalar,
         or one value per model of the batch).
+
+        >>> from optim import Adam
+        >>> adam = Adam(learning_rate=0.1)
+        >>> theta = np.array([1.0, -2.0])
+        >>> theta, state = adam.step(theta, np.array([3.0, -0.5]), adam.init(theta))
+        >>> theta  # Adam's first step is α·sign(g), up to ε
+        array([ 0.9, -1.9])
         """
-        params = np.array(params, dtype=float)
+        params = np.asarray(params, dtype=float)
         grads = np.asarray(grads, dtype=float)
         if grads.shape != params.shape:
             raise ValueError(
                 f"grads shape {grads.shape} does not match params shape {params.shape}"
             )
-        hp = self._step_hyperparameters(learning_rate)
-        return self._apply(params, grads, copy_state(state), hp)
+        return self.update(grads, state, params, self._step_hyperparameters(learning_rate))
 
     def effective_learning_rate(
-        self, state: NamedTuple, *, learning_rate: Hyper | None = None
+        self, state: NamedTuple, params: np.ndarray | None = None, *, learning_rate: Hyper = None
     ) -> np.ndarray:
         """The factor each parameter's step applied at the last step of `state` (count ≥ 1):
         α_t/(√v̂_t + ε) for Adam, α_t/(√v_t + ε) for RMSProp, α_t for SGD; shaped like the
         params (one value per parameter and model)."""
+        arrays = [x for x in state if isinstance(x, np.ndarray)]
+        shape = np.shape(params) if params is not None else arrays[0].shape
         hp = self._step_hyperparameters(learning_rate)
-        history = {k: v for k, v in state._asdict().items() if isinstance(v, np.ndarray)}
-        shape = next(iter(history.values())).shape
-        history["count"] = state.count
-        history["learning_rate"] = hp["learning_rate"]
-        return np.broadcast_to(self.derived(history, hp)["effective_lr"], shape).copy()
+        rate = self.terms(state, np.zeros(shape) if params is None else params, hp).effective_lr
+        return np.broadcast_to(rate, shape).copy()
 
 
 def zeros_like(params: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from optim.base import Hyper, Optimizer, check_range, zeros_like
+from optim.base import Hyper, Optimizer, check_range, decoupled_decay, zeros_like
 
 
 class RMSPropState(NamedTuple):
@@ -18,6 +18,35 @@ class RMSPropState(NamedTuple):
     grad_avg: np.ndarray | None  # ḡ_t, running mean of g (centered only)
     momentum_buffer: np.ndarray | None
 
+
+class RMSPropTerms(NamedTuple):
+    denominator: np.ndarray  # √v_t + ε (PyTorch) or √(v_t + ε) (Keras, Optax); v − ḡ² centered
+    effective_lr: np.ndarray  # α_t / denominator
+
+
+class RMSPropRules(NamedTuple):
+    """What differs between the frameworks' RMSProp."""
+
+    # ε inside the root, √(v + ε) (Keras, Optax), or outside, √v + ε (PyTorch):
+    # pytorch/pytorch#23796, google-deepmind/optax#532.
+    epsilon_inside_root: bool
+    # Keras and Optax scale by α before the momentum buffer (b_t = μ·b_{t−1} + α·g/√v), PyTorch
+    # after it; this only matters under a learning-rate schedule.
+    learning_rate_in_buffer: bool
+    decoupled_weight_decay: bool  # Keras; the others add λ·θ to the gradient
+
+
+RULES: dict[str, RMSPropRules] = {
+    "pytorch": RMSPropRules(
+        epsilon_inside_root=False, learning_rate_in_buffer=False, decoupled_weight_decay=False
+    ),
+    "keras": RMSPropRules(
+        epsilon_inside_root=True, learning_rate_in_buffer=True, decoupled_weight_decay=True
+    ),
+    "optax": RMSPropRules(
+        epsilon_inside_root=True, learning_rate_in_buffer=True, decoupled_weight_decay=False
+    ),
+}
 
 _SHARED = {"momentum": 0.0, "centered": False, "weight_decay": 0.0}
 
@@ -38,9 +67,12 @@ class RMSProp(Optimizer):
     Defaults: PyTorch α = 1e-2, ρ = 0.99, ε = 1e-8; Keras α = 1e-3, ρ = 0.9, ε = 1e-7;
     Optax ρ = 0.9, ε = 1e-8 (its α has no default, so torch's is used).
 
-    Conventions: the place of ε is the classic difference (pytorch/pytorch#23796,
-    google-deepmind/optax#532). Keras and Optax put α inside the momentum buffer, which only
-    matters under a learning-rate schedule; Keras decouples weight decay.
+    Conventions: see `RULES`.
+
+    >>> rmsprop = RMSProp(learning_rate=0.01, rho=0.99, epsilon=0.0)
+    >>> theta, state = rmsprop.step(np.zeros(1), np.array([2.0]), rmsprop.init(np.zeros(1)))
+    >>> state.square_avg, theta  # v_1 = (1 − ρ)·g², θ_1 = −α·g/√v_1 = −α/√(1 − ρ)
+    (array([0.04]), array([-0.1]))
     """
 
     learning_rate: Hyper | None = None
@@ -52,6 +84,7 @@ class RMSProp(Optimizer):
     convention: str = "pytorch"
 
     name: ClassVar[str] = "RMSProp"
+    RULES: ClassVar[dict[str, RMSPropRules]] = RULES
     DEFAULTS: ClassVar[dict[str, dict[str, Any]]] = {
         "pytorch": {"learning_rate": 1e-2, "rho": 0.99, "epsilon": 1e-8, **_SHARED},
         "keras": {"learning_rate": 1e-3, "rho": 0.9, "epsilon": 1e-7, **_SHARED},
@@ -67,10 +100,6 @@ class RMSProp(Optimizer):
         set_(self, "weight_decay", check_range("weight_decay", self.weight_decay, 0))
         set_(self, "centered", bool(self.centered))
 
-    @property
-    def eps_in_sqrt(self) -> bool:
-        return self.convention != "pytorch"
-
     def init(self, params: np.ndarray) -> RMSPropState:
         return RMSPropState(
             count=0,
@@ -79,63 +108,40 @@ class RMSProp(Optimizer):
             momentum_buffer=zeros_like(params) if np.any(self.momentum) else None,
         )
 
-    def _denominator(
-        self, square_avg: np.ndarray, grad_avg: np.ndarray | None, epsilon: Hyper
-    ) -> np.ndarray:
-        """√(v − ḡ²) + ε (PyTorch) or √(v − ḡ² + ε) (Keras, Optax); ḡ² only when centered."""
-        if grad_avg is not None:
-            n = square_avg - grad_avg * grad_avg
-        else:
-            n = np.array(square_avg, dtype=float, copy=True)
-        if self.eps_in_sqrt:
-            n += epsilon
-            return np.sqrt(n, out=n)
-        np.sqrt(n, out=n)
-        n += epsilon
-        return n
-
-    def _apply(
-        self, params: np.ndarray, grads: np.ndarray, state: RMSPropState, hp: dict[str, Hyper]
+    def update(
+        self, grads: np.ndarray, state: RMSPropState, params: np.ndarray, hp: dict[str, Hyper]
     ) -> tuple[np.ndarray, RMSPropState]:
-        lr, rho, epsilon = hp["learning_rate"], hp["rho"], hp["epsilon"]
-        momentum, weight_decay = hp["momentum"], hp["weight_decay"]
-        v, grad_avg, buffer = state.square_avg, state.grad_avg, state.momentum_buffer
-        keras = self.convention == "keras"
-        g = grads
-        if self.decays:
-            if keras:
-                params *= 1 - lr * weight_decay  # θ ← θ − α·λ·θ (decoupled)
-            else:
-                g = g + weight_decay * params  # g_t ← g_t + λ·θ_{t−1} (L2)
+        learning_rate, rho, momentum = hp["learning_rate"], hp["rho"], hp["momentum"]
+        g, decay = grads, 0.0
+        if self.decays and self.rules.decoupled_weight_decay:
+            decay = decoupled_decay(learning_rate, hp["weight_decay"], params)  # α·λ·θ_{t−1}
+        elif self.decays:
+            g = g + hp["weight_decay"] * params  # g_t ← g_t + λ·θ_{t−1} (L2)
 
-        # v_t = ρ·v_{t−1} + (1 − ρ)·g_t²
-        v *= rho
-        v += (1 - rho) * (g * g)
+        v = rho * state.square_avg + (1 - rho) * (g * g)  # v_t = ρ·v_{t−1} + (1 − ρ)·g_t²
+        grad_avg = state.grad_avg
         if grad_avg is not None:
-            # ḡ_t = ρ·ḡ_{t−1} + (1 − ρ)·g_t
-            grad_avg *= rho
-            grad_avg += (1 - rho) * g
-        denom = self._denominator(v, grad_avg, epsilon)
+            grad_avg = rho * grad_avg + (1 - rho) * g  # ḡ_t = ρ·ḡ_{t−1} + (1 − ρ)·g_t
+        new_state = RMSPropState(state.count + 1, v, grad_avg, state.momentum_buffer)
+        scaled = g / self.terms(new_state, params, hp).denominator  # g_t / (√v_t + ε)
 
-        if self.convention == "pytorch":
-            scaled = g / denom  # g_t / (√v_t + ε)
-            if buffer is not None:
-                buffer *= momentum
-                buffer += scaled  # b_t = μ·b_{t−1} + g_t/(√v_t + ε)
-                scaled = buffer
-            params -= lr * scaled  # θ_t = θ_{t−1} − α·b_t
+        buffer = state.momentum_buffer
+        if buffer is None:
+            step = learning_rate * scaled  # θ_t = θ_{t−1} − α·g_t/(√v_t + ε)
+        elif self.rules.learning_rate_in_buffer:
+            buffer = momentum * buffer + learning_rate * scaled  # b_t = μ·b_{t−1} + α·g_t/…
+            step = buffer
         else:
-            # Keras and Optax scale by α before the buffer: b_t = μ·b_{t−1} + α·g_t/√(v_t + ε)
-            increment = lr * g / denom if keras else g * (1 / denom) * lr
-            if buffer is not None:
-                buffer *= momentum
-                buffer += increment
-                increment = buffer
-            params -= increment
-        return params, RMSPropState(state.count + 1, v, grad_avg, buffer)
+            buffer = momentum * buffer + scaled  # b_t = μ·b_{t−1} + g_t/(√v_t + ε)
+            step = learning_rate * buffer  # θ_t = θ_{t−1} − α·b_t
+        return params - decay - step, new_state._replace(momentum_buffer=buffer)
 
-    def derived(
-        self, history: dict[str, np.ndarray], hp: dict[str, Hyper]
-    ) -> dict[str, np.ndarray]:
-        denom = self._denominator(history["square_avg"], history.get("grad_avg"), hp["epsilon"])
-        return {"effective_lr": history["learning_rate"] / denom}
+    def terms(self, state: RMSPropState, params: np.ndarray, hp: dict[str, Hyper]) -> RMSPropTerms:
+        square = state.square_avg
+        if state.grad_avg is not None:
+            square = square - state.grad_avg * state.grad_avg  # centered: v_t − ḡ_t²
+        if self.rules.epsilon_inside_root:
+            denominator = np.sqrt(square + hp["epsilon"])  # √(v_t + ε)
+        else:
+            denominator = np.sqrt(square) + hp["epsilon"]  # √v_t + ε
+        return RMSPropTerms(denominator, effective_lr=hp["learning_rate"] / denominator)

@@ -68,10 +68,6 @@ class Trajectory:
     learning_rate: np.ndarray | None = None
     state: Mapping[str, np.ndarray] = field(default_factory=dict)
 
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return self.final_loss.shape
-
 
 class _Batch(NamedTuple):
     """Per-run values with the batch axis last: scalars, or arrays of shape (B,)."""
@@ -248,13 +244,13 @@ def _run_full(
 ):
     size = params.shape[1]
     names = [name for name, value in state._asdict().items() if isinstance(value, np.ndarray)]
-    initial = {name: getattr(state, name).copy() for name in names}
+    initial = {name: getattr(state, name) for name in names}
     params_h = np.empty((steps + 1, 2, size))
     loss_h = np.empty((steps + 1, size))
     grads_h = np.empty((steps, 2, size))
     state_h = {name: np.empty((steps, 2, size)) for name in names}
     params_h[0] = params
-    kernel, apply, hp = objective.kernel, optimizer._apply, batch.hp
+    kernel, update, hp = objective.kernel, optimizer.update, batch.hp
     for t in range(1, steps + 1):
         g = grads_h[t - 1]
         loss_h[t - 1], g[0], g[1] = kernel(params[0], params[1])  # loss at θ_{t−1}, g_t
@@ -262,7 +258,7 @@ def _run_full(
             g[...] = perturb(g, batch.keys, t, batch.noise, batch.sparsity)
         if lr_factors is not None:
             hp = _hyper_at(batch, lr_factors, t)
-        params, state = apply(params, g, state, hp)
+        params, state = update(g, state, params, hp)
         params_h[t] = params
         for name in names:
             state_h[name][t - 1] = getattr(state, name)
@@ -276,13 +272,11 @@ def _run_full(
         if lr_factors is None
         else np.multiply.outer(lr_factors, lr)
     )
-    history = {
-        **state_h,
-        "learning_rate": lr_h[:, None, :],
-        "count": np.arange(1, steps + 1)[:, None, None],
-    }
-    derived = optimizer.derived(history, batch.hp)
-    effective_lr = np.broadcast_to(derived.pop("effective_lr"), grads_h.shape)
+    # Every derived quantity of every step at once, from the optimizer's own `terms`.
+    history = state._replace(count=np.arange(1, steps + 1)[:, None, None], **state_h)
+    terms = optimizer.terms(history, params_h[:-1], {**batch.hp, "learning_rate": lr_h[:, None]})
+    effective_lr = np.broadcast_to(terms.effective_lr, grads_h.shape)
+    recorded = {name: getattr(terms, name) for name in optimizer.RECORDED_TERMS}
 
     # Divergence: the first t whose θ_t or loss is not finite, or leaves the bound.
     good = np.isfinite(loss_h) & np.all(np.abs(params_h) <= bound, axis=1)
@@ -301,7 +295,7 @@ def _run_full(
         # State after step d−1 (the initial state when d = 1): row d−2 of a table with the
         # initial state prepended as row −1.
         step_source = source[1:] if steps else source[:0]
-        for table, start in ((state_h, initial), (derived, dict.fromkeys(derived, 0.0))):
+        for table, start in ((state_h, initial), (recorded, dict.fromkeys(recorded, 0.0))):
             for name, values in table.items():
                 first = np.broadcast_to(start[name], values.shape[1:])[None]
                 padded = np.concatenate((first, values))
@@ -316,7 +310,7 @@ def _run_full(
         "gradients": grads_h,
         "effective_lr": effective_lr,
         "learning_rate": lr_h,
-        "state": {**state_h, **derived},
+        "state": {**state_h, **recorded},
         "final_params": params_h[-1],
         "final_loss": loss_h[-1],
         "diverged_at": diverged_at,
@@ -336,9 +330,9 @@ def _run_final(
     alive = np.arange(size)  # original index of each live trajectory
     best = np.full(size, np.inf)
     below = np.zeros(size, dtype=np.int64)  # steps so far whose best loss was above target
-    previous = params.copy()  # θ_{t−2}: where a trajectory stops if θ_{t−1} turns out bad
+    previous = params  # θ_{t−2}: where a trajectory stops if θ_{t−1} turns out bad
     previous_loss = np.empty(size)
-    kernel, apply, hp = objective.kernel, optimizer._apply, batch.hp
+    kernel, update, hp = objective.kernel, optimizer.update, batch.hp
     for t in range(1, steps + 2):
         f, gx, gy = kernel(params[0], params[1])  # loss at θ_{t−1}
         # Fast path: four reductions; NaN fails every comparison.
@@ -380,14 +374,13 @@ def _run_final(
             below += best > target
         if t > steps:
             break
-        np.copyto(previous, params)
-        previous_loss = f
+        previous, previous_loss = params, f
         g = np.stack((gx, gy))
         if batch.perturbed:
             g = perturb(g, batch.keys, t, batch.noise, batch.sparsity)
         if lr_factors is not None:
             hp = _hyper_at(batch, lr_factors, t)
-        params, state = apply(params, g, state, hp)
+        params, state = update(g, state, params, hp)
         if progress is not None and t % PROGRESS_EVERY == 0:
             progress(t / steps)
     if alive.size:

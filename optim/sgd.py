@@ -7,7 +7,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from optim.base import Hyper, Optimizer, check_range, zeros_like
+from optim.base import Hyper, Optimizer, check_range, decoupled_decay, zeros_like
 
 
 class SGDState(NamedTuple):
@@ -16,6 +16,27 @@ class SGDState(NamedTuple):
     count: int
     momentum_buffer: np.ndarray | None
 
+
+class SGDTerms(NamedTuple):
+    effective_lr: Any  # α_t, the same for every parameter whatever its gradient
+
+
+class SGDRules(NamedTuple):
+    """What differs between the frameworks' SGD."""
+
+    # Keras keeps the velocity u_t = μ·u_{t−1} − α_t·g_t (the learning rate inside the buffer,
+    # as Sutskever et al.); PyTorch and Optax keep gradients, b_t = μ·b_{t−1} + g_t (#1099).
+    # With a constant α both give the same path.
+    velocity: bool
+    # Keras decouples weight decay; PyTorch and Optax add λ·θ to the gradient (L2).
+    decoupled_weight_decay: bool
+
+
+RULES: dict[str, SGDRules] = {
+    "pytorch": SGDRules(velocity=False, decoupled_weight_decay=False),
+    "keras": SGDRules(velocity=True, decoupled_weight_decay=True),
+    "optax": SGDRules(velocity=False, decoupled_weight_decay=False),
+}
 
 _SHARED = {"momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False}
 
@@ -32,12 +53,15 @@ class SGD(Optimizer):
 
     Defaults: α = 1e-3 (Keras 1e-2), μ = 0, τ = 0, no weight decay, nesterov off.
 
-    Conventions: ``"pytorch"`` reproduces torch.optim.SGD, whose first step skips dampening
-    (pytorch/pytorch#152833) and whose buffer holds gradients, not steps (#1099).
-    ``"keras"`` keeps the velocity u_t = μ·u_{t−1} − α·g_t (the learning rate inside the
-    buffer, as Sutskever et al.) and decouples weight decay; with a constant α both forms
-    give the same path. ``"optax"`` is optax.sgd (trace g + μ·tr), equal to torch here.
-    Keras and Optax have no dampening.
+    Conventions (`RULES`): ``"pytorch"`` reproduces torch.optim.SGD, whose first step skips
+    dampening (pytorch/pytorch#152833). ``"keras"`` keeps the velocity u_t = μ·u_{t−1} − α·g_t
+    and decouples weight decay. ``"optax"`` is optax.sgd (trace g + μ·tr), equal to torch
+    here. Keras and Optax have no dampening.
+
+    >>> sgd = SGD(learning_rate=0.1, momentum=0.9)
+    >>> theta, state = sgd.step(np.array([1.0]), np.array([2.0]), sgd.init(np.array([1.0])))
+    >>> theta, state.momentum_buffer  # b_1 = g_1, θ_1 = θ_0 − α·b_1
+    (array([0.8]), array([2.]))
     """
 
     learning_rate: Hyper | None = None
@@ -48,6 +72,7 @@ class SGD(Optimizer):
     convention: str = "pytorch"
 
     name: ClassVar[str] = "SGD"
+    RULES: ClassVar[dict[str, SGDRules]] = RULES
     DEFAULTS: ClassVar[dict[str, dict[str, Any]]] = {
         "pytorch": {**_SHARED, "learning_rate": 1e-3},
         "keras": {**_SHARED, "learning_rate": 1e-2},
@@ -61,66 +86,49 @@ class SGD(Optimizer):
         set_(self, "dampening", check_range("dampening", self.dampening, 0, 1))
         set_(self, "weight_decay", check_range("weight_decay", self.weight_decay, 0))
         set_(self, "nesterov", bool(self.nesterov))
-        set_(self, "dampens", bool(np.any(self.dampening)))
-        if self.convention != "pytorch" and self.dampens:
+        if self.convention != "pytorch" and np.any(self.dampening):
             raise ValueError(
                 f"Invalid dampening: {self.dampening} (only the pytorch convention has it)"
             )
-        if self.nesterov and (np.any(self.momentum <= 0) or self.dampens):
+        if self.nesterov and (np.any(self.momentum <= 0) or np.any(self.dampening)):
             raise ValueError("Nesterov momentum requires a momentum > 0 and zero dampening")
 
-    @property
-    def has_momentum(self) -> bool:
-        return bool(np.any(self.momentum))
-
     def init(self, params: np.ndarray) -> SGDState:
-        return SGDState(count=0, momentum_buffer=zeros_like(params) if self.has_momentum else None)
+        buffer = zeros_like(params) if np.any(self.momentum) else None
+        return SGDState(count=0, momentum_buffer=buffer)
 
-    def _apply(
-        self, params: np.ndarray, grads: np.ndarray, state: SGDState, hp: dict[str, Hyper]
+    def update(
+        self, grads: np.ndarray, state: SGDState, params: np.ndarray, hp: dict[str, Hyper]
     ) -> tuple[np.ndarray, SGDState]:
-        lr, momentum, weight_decay = hp["learning_rate"], hp["momentum"], hp["weight_decay"]
+        learning_rate, momentum = hp["learning_rate"], hp["momentum"]
         t = state.count + 1
+        g, decay = grads, 0.0
+        if self.decays and self.rules.decoupled_weight_decay:
+            decay = decoupled_decay(learning_rate, hp["weight_decay"], params)  # α·λ·θ_{t−1}
+        elif self.decays:
+            g = g + hp["weight_decay"] * params  # g_t ← g_t + λ·θ_{t−1} (L2)
+
         buffer = state.momentum_buffer
-        g = grads
-        if self.decays:
-            if self.convention == "keras":
-                params *= 1 - lr * weight_decay  # θ ← θ − α·λ·θ (decoupled)
-            else:
-                g = g + weight_decay * params  # g_t ← g_t + λ·θ_{t−1} (L2)
+        if buffer is None:
+            step = learning_rate * g  # θ_t = θ_{t−1} − α·g_t
+        elif self.rules.velocity:
+            buffer = momentum * buffer - learning_rate * g  # u_t = μ·u_{t−1} − α·g_t
+            # θ_t = θ_{t−1} + u_t, or with Nesterov θ_{t−1} + μ·u_t − α·g_t
+            step = learning_rate * g - momentum * buffer if self.nesterov else -buffer
+        else:
+            # b_1 = g_1 (torch skips dampening on the first step), b_t = μ·b_{t−1} + (1 − τ)·g_t
+            buffer = np.copy(g) if t == 1 else momentum * buffer + (1 - self._dampening(hp)) * g
+            direction = g + momentum * buffer if self.nesterov else buffer  # Nesterov: g + μ·b
+            step = learning_rate * direction  # θ_t = θ_{t−1} − α·b_t
+        return params - decay - step, SGDState(t, buffer)
 
-        if self.convention == "keras":
-            step = g * lr  # α·g_t
-            if buffer is not None:
-                buffer *= momentum
-                buffer -= step  # u_t = μ·u_{t−1} − α·g_t
-                if self.nesterov:
-                    params += momentum * buffer - step  # θ_t = θ_{t−1} + μ·u_t − α·g_t
-                else:
-                    params += buffer  # θ_t = θ_{t−1} + u_t
-            else:
-                params -= step  # θ_t = θ_{t−1} − α·g_t
-            return params, SGDState(t, buffer)
+    @staticmethod
+    def _dampening(hp: dict[str, Hyper]) -> Hyper:
+        """τ where momentum is on; torch ignores dampening without momentum (b_t = g_t)."""
+        dampening, momentum = hp["dampening"], hp["momentum"]
+        if not np.any(dampening):
+            return 0.0
+        return np.where(np.asarray(momentum) == 0, 0.0, dampening)
 
-        direction = g
-        if buffer is not None:
-            if t == 1:
-                buffer[...] = g  # b_1 = g_1 (torch skips dampening on the first step)
-            else:
-                # b_t = μ·b_{t−1} + (1 − τ)·g_t
-                buffer *= momentum
-                if self.dampens:
-                    # torch ignores dampening without momentum: then b_t is just g_t
-                    damp = np.where(momentum == 0, 0.0, hp["dampening"])
-                    buffer += g * (1 - damp)
-                else:
-                    buffer += g
-            # Nesterov: g_t + μ·b_t, otherwise b_t
-            direction = g + momentum * buffer if self.nesterov else buffer
-        params += direction * -lr  # θ_t = θ_{t−1} − α·direction
-        return params, SGDState(t, buffer)
-
-    def derived(
-        self, history: dict[str, np.ndarray], hp: dict[str, Hyper]
-    ) -> dict[str, np.ndarray]:
-        return {"effective_lr": history["learning_rate"]}  # α_t, whatever the gradient
+    def terms(self, state: SGDState, params: np.ndarray, hp: dict[str, Hyper]) -> SGDTerms:
+        return SGDTerms(effective_lr=hp["learning_rate"])  # α_t, whatever the gradient

@@ -149,10 +149,3 @@ def test_hyperparameter_arrays_are_copied_and_read_only():
     assert optimizer.learning_rate[0] == 0.1
     with pytest.raises(ValueError):
         optimizer.learning_rate[0] = 1.0
-
-
-def test_label_lists_the_hyperparameters():
-    assert Adam().label() == (
-        "Adam(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, weight_decay=0, "
-        "amsgrad=False, bias_correction=True)"
-    )
