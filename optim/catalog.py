@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from optim.adagrad import Adagrad
 from optim.adam import Adam, AdamW
 from optim.base import Optimizer
@@ -83,6 +85,23 @@ VARIANTS: dict[str, Variant] = {
         Variant("Adagrad", "adagrad", Adagrad, ("learning_rate", "epsilon")),
     )
 }
+
+
+def variant_of(optimizer: Optimizer) -> str:
+    """The catalog name of an optimizer: "Nesterov" for SGD(momentum=0.9, nesterov=True).
+
+    >>> variant_of(make_optimizer("AMSGrad")), variant_of(SGD(momentum=0.9))
+    ('AMSGrad', 'SGD + momentum')
+    """
+    if isinstance(optimizer, AdamW):
+        return "AdamW"
+    if isinstance(optimizer, Adam):
+        return "AMSGrad" if optimizer.amsgrad else "Adam"
+    if isinstance(optimizer, SGD):
+        if optimizer.nesterov:
+            return "Nesterov"
+        return "SGD + momentum" if np.any(optimizer.momentum) else "SGD"
+    return optimizer.name
 
 
 def make_optimizer(

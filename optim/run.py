@@ -11,6 +11,7 @@ import numpy as np
 
 from functions import Objective, get_function
 from optim.base import Hyper, Optimizer, check_range
+from optim.catalog import variant_of
 from optim.noise import perturb, seed_keys
 from optim.schedules import Schedule, factors
 
@@ -45,6 +46,7 @@ class Trajectory:
     state keeps its last value. No returned array holds NaN or inf.
     """
 
+    name: str  # the optimizer's name in the catalog ("SGD + momentum"), or the one given
     optimizer: Optimizer
     objective: Objective
     steps: int
@@ -129,6 +131,7 @@ def run(
     tolerance: float = DEFAULT_TOLERANCE,
     bound: float = DEFAULT_BOUND,
     progress: Callable[[float], None] | None = None,
+    name: str | None = None,
 ) -> Trajectory:
     """Run `optimizer` on `objective` for `steps` steps from `x0`, (2,) or (*batch, 2).
 
@@ -142,7 +145,13 @@ def run(
     trajectories gives them the same draws, so they differ only by their settings).
     `record="final"` keeps only the summary (see `Trajectory`); `tolerance` sets what counts
     as converged, `bound` what counts as diverged. `progress`, if given, is called with the
-    fraction of steps done (0 … 1) every `PROGRESS_EVERY` steps, for a progress bar.
+    fraction of steps done (0 … 1) every `PROGRESS_EVERY` steps, for a progress bar. `name`
+    labels the run (by default the optimizer's catalog name, e.g. "Nesterov").
+
+    >>> from optim import Adam
+    >>> trajectory = run(Adam(learning_rate=0.1), "sphere", x0=(1.0, -2.0), steps=100)
+    >>> trajectory.name, trajectory.params.shape, bool(trajectory.final_loss < 1e-3)
+    ('Adam', (101, 2), True)
     """
     if isinstance(objective, str):
         objective = get_function(objective)
@@ -213,6 +222,7 @@ def run(
             "state": {name: coords(value) for name, value in results["state"].items()},
         }
     return Trajectory(
+        name=variant_of(optimizer) if name is None else name,
         optimizer=optimizer,
         objective=objective,
         steps=steps,

@@ -44,7 +44,6 @@ from viz.experiments import (
     noise_summary,
     noise_table,
     noise_verdict,
-    short_number,
     sweep_figure,
     sweep_table,
     table_csv,
@@ -407,7 +406,9 @@ if sweep_tab.open:
         if variant in ("Adam", "AMSGrad") and {x_name, y_name} <= set(COURSE_GRID):
             marks = sorted({(a, b) for a in COURSE_GRID[x_name] for b in COURSE_GRID[y_name]})
         settings = result.settings(*(cell or result.best_cell()))
-        chosen = ", ".join(f"{symbol(n)} = {short_number(settings[n])}" for n in (x_name, y_name))
+        chosen = ", ".join(
+            f"{symbol(n)} = {format_number(settings[n], 4)}" for n in (x_name, y_name)
+        )
         trajectory = single_run(variant, tuple(settings.items()), function, start, steps)
         picture, background = landscape(function)
 
@@ -422,7 +423,7 @@ if sweep_tab.open:
                     marks=marks,
                     title=f"{variant} on {objective.title}: {COLOR_BY[color]} after {steps} "
                     f"steps<br><sup>{describe_hyperparameters(fixed)} · start "
-                    f"({short_number(start[0])}, {short_number(start[1])})</sup>",
+                    f"({format_number(start[0], 4)}, {format_number(start[1], 4)})</sup>",
                 ),
                 key="ex_sweep_chart",
                 on_select=partial(remember_click, "ex_sweep_chart", "ex_sweep_cell", inputs),
@@ -432,7 +433,7 @@ if sweep_tab.open:
             converged, stalled, blew_up = result.counts().values()
             st.caption(
                 f"{converged + stalled + blew_up:,} runs: {converged:,} came within "
-                f"{short_number(result.tolerance)} of f*, {stalled:,} did not, "
+                f"{format_number(result.tolerance, 4)} of f*, {stalled:,} did not, "
                 f"{blew_up:,} diverged. "
                 + ("Rings: the course's grid search, inside the sweep." if marks else "")
             )
@@ -537,7 +538,7 @@ if basins_tab.open:
             for name, variant, settings in sides
         }
         names = basin_names(objective)
-        start_text = f"({short_number(start[0])}, {short_number(start[1])})"
+        start_text = f"({format_number(start[0], 4)}, {format_number(start[1], 4)})"
         where = "; ".join(f"**{n}** → {names[int(b.labels[shown])]}" for n, b in maps.items())
         if cell is None:
             st.info(

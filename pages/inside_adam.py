@@ -23,7 +23,7 @@ from lessons.adam import (
     ROSENBROCK_NOTE,
     SCHEDULE_NOTES,
 )
-from optim.inspect import (
+from optim.inside import (
     ADAM_VARIANTS,
     SCHEDULES,
     InsideRuns,

@@ -10,9 +10,7 @@ import plotly.graph_objects as go
 from functions import Objective
 from optim import Trajectory
 from viz.paths import run_label
-from viz.style import base_layout, color_of, figure, format_number, log_ticks
-
-TINY = 1e-16  # floor for log axes: a loss of exactly f* is drawn at 1e-16, not lost
+from viz.style import TINY, base_layout, color_of, figure, format_number, log_ticks
 
 
 def loss_values(objective: Objective, loss: np.ndarray) -> tuple[np.ndarray, str, bool]:
@@ -101,13 +99,13 @@ def _loss_series(objective: Objective, runs: Mapping[str, Trajectory]) -> tuple[
     for name, trajectory in runs.items():
         values, y_title, run_log = loss_values(objective, trajectory.loss)
         log = log and run_log
-        series[name] = (values, run_label(name, trajectory))
+        series[name] = (values, run_label(trajectory))
     return series, y_title, log
 
 
 def _distance_series(objective: Objective, runs: Mapping[str, Trajectory]) -> Series:
     return {
-        name: (np.maximum(objective.nearest_minimum(t.params)[1], TINY), run_label(name, t))
+        name: (np.maximum(objective.nearest_minimum(t.params)[1], TINY), run_label(t))
         for name, t in runs.items()
     }
 

@@ -31,9 +31,15 @@ from optim.experiments import (
     Sweep,
 )
 from viz.paths import MINIMUM_MARKER
-from viz.style import base_layout, color_of, describe_hyperparameters, format_number, log_ticks
+from viz.style import (
+    TINY,
+    base_layout,
+    color_of,
+    describe_hyperparameters,
+    format_number,
+    log_ticks,
+)
 
-TINY = 1e-16  # floor of f − f* on log scales (a run that hits f* exactly is drawn at 1e-16)
 MAX_CURVE_POINTS = 400  # points per noise curve; steps in between are skipped
 
 DIVERGED_COLOR = "#cfcfcf"  # light grey: no result, the run blew up
@@ -56,15 +62,6 @@ COLOR_BY = {
     "status": "converged / not / diverged",
 }
 SCALE_TITLES = {"linear": "", "log": " (log scale)", "nines": " (log scale of 1 − {s})"}
-
-
-def short_number(value: float) -> str:
-    """Four significant digits, or enough to show three of 1 − value just below 1: 0.9166,
-    0.99177, 0.999978 (not "1")."""
-    digits = 4
-    if 0.9 <= abs(value) < 1:
-        digits = int(-math.log10(1 - abs(value))) + 3
-    return format_number(float(f"{value:.{digits}g}"))
 
 
 def _f32(values: np.ndarray) -> np.ndarray:

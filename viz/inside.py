@@ -1,7 +1,7 @@
 """Figures and equations of the "Inside Adam" page: effective learning rates, moments, bias
 correction, conventions, schedules, weight decay, and one step's arithmetic in LaTeX.
 
-Every builder is pure and takes the runs of `optim.inspect.inside_runs`; the selected step t
+Every builder is pure and takes the runs of `optim.inside.inside_runs`; the selected step t
 only adds a vertical line (or two markers on the map), so moving it changes little. Figures
 are assembled from plain dicts without Plotly's per-property validation; the tests validate
 them instead. Step-axis series are float32 and at most `MAX_POINTS` long.
@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from functions import Objective
 from optim import Trajectory
-from optim.inspect import (
+from optim.inside import (
     SETTLE_THRESHOLD,
     InsideRuns,
     StepNumbers,
@@ -33,10 +33,9 @@ from optim.inspect import (
 )
 from viz.landscape import Landscape
 from viz.paths import map_layout, minima_trace
-from viz.style import base_layout, color_of, format_number
+from viz.style import TINY, base_layout, color_of, format_number
 
 MAX_POINTS = 500  # per step-axis series; a chart a few hundred pixels wide shows no more
-TINY = 1e-17  # floor of log axes: "no difference at all" is drawn here
 CONVENTION_TITLES = {"pytorch": "PyTorch", "keras": "Keras", "optax": "Optax"}
 CONVENTION_COLORS = {"pytorch": "#d62728", "keras": "#1f77b4", "optax": "#2ca02c"}
 GHOST = "#555555"
@@ -133,17 +132,10 @@ def run_title(runs: InsideRuns, objective: Objective) -> str:
     main = runs.main
     start = main.params[0]
     return (
-        f"{variant_name(main)} ({CONVENTION_TITLES[main.optimizer.convention]}) on "
+        f"{main.name} ({CONVENTION_TITLES[main.optimizer.convention]}) on "
         f"{objective.title} from ({format_number(start[0])}, {format_number(start[1])}), "
         f"{main.steps} steps"
     )
-
-
-def variant_name(trajectory: Trajectory) -> str:
-    optimizer = trajectory.optimizer
-    if optimizer.name == "AdamW":
-        return "AdamW"
-    return "AMSGrad" if optimizer.amsgrad else "Adam"
 
 
 def settings_text(trajectory: Trajectory) -> str:
@@ -177,7 +169,7 @@ def path_figure(
     """The run over the landscape with its comparison paths; step t is marked by θ_{t−1} (open
     circle) and θ_t (filled). Every path point is clickable: its index is the step."""
     main = runs.main
-    name = variant_name(main)
+    name = main.name
     traces: list[dict] = []
     if objective.minima:
         traces.append(minima_trace(objective, name="minimum", hoverinfo="skip"))
@@ -286,7 +278,7 @@ def steps_figure(runs: InsideRuns, step: int, *, title: str = "") -> go.Figure:
     selected step across all of them."""
     main = runs.main
     stride = _stride(main.steps)
-    name = variant_name(main)
+    name = main.name
     state = main.state
     amsgrad = "v_max" in state
     rows: list[list[tuple[str, np.ndarray, str, float]]] = [
@@ -529,7 +521,7 @@ def schedule_figure(runs: InsideRuns, step: int) -> go.Figure:
     against the same run at a constant α."""
     main, constant = runs.main, runs.unscheduled
     stride = _stride(main.steps)
-    name = variant_name(main)
+    name = main.name
     color = color_of(name)
     traces = [
         _line("α_t (scheduled)", _per_step(main.learning_rate, stride), "#111"),
@@ -617,13 +609,9 @@ def decay_figure(trajectory: Trajectory, step: int) -> go.Figure:
 DIGITS = 10
 
 
-def tex_number(value: float, digits: int = DIGITS) -> str:
-    """`value` to `digits` significant digits, as LaTeX: 1.234567891 \\times 10^{-5}."""
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
+def tex_number(value: float) -> str:
+    """A number of the step inspector: `DIGITS` significant digits, powers of ten in LaTeX."""
+    return format_number(value, DIGITS, latex=True)
 
 
 def _operand(value: float) -> str:
@@ -635,15 +623,15 @@ def _operand(value: float) -> str:
 def step_lines(numbers: StepNumbers, axis: int) -> list[tuple[str, str]]:
     """Step t's equations for one coordinate: (symbolic, with numbers) pairs, LaTeX.
 
-    The numbers are the trajectory's own, printed to `DIGITS` significant digits; the last
-    digit of a result may differ from what the printed operands give, since the optimizer
-    works with all of float64's ~16 digits.
+    Every number is the run's own (`numbers.terms` is the optimizer's `Adam.terms`), printed to
+    `DIGITS` significant digits; the last digit of a result may differ from what the printed
+    operands give, since the optimizer works with all of float64's ~16 digits.
     """
     n, i = numbers, axis
-    t = n.t
-    keras = n.convention == "keras"
+    terms = n.terms
+    raw_max = n.amsgrad and n.convention != "optax"  # AMSGrad's max on the raw v
     lines: list[tuple[str, str]] = []
-    l2 = r" + \lambda\, \theta_{t-1}" if n.decay_mode == "l2" else ""
+    l2 = r" + \lambda\, \theta_{t-1}" if n.weight_decay_mode == "l2" else ""
     lines.append(
         (
             rf"g_t &= \nabla f(\theta_{{t-1}}){l2} \quad \text{{at }} \theta_{{t-1}} = "
@@ -665,7 +653,7 @@ def step_lines(numbers: StepNumbers, axis: int) -> list[tuple[str, str]]:
             rf"{tex_number(1 - n.beta2)} \cdot {_operand(n.gradient[i])}^2 = {tex_number(n.v[i])}",
         )
     )
-    if n.amsgrad and n.convention != "optax":
+    if raw_max:
         lines.append(
             (
                 r"v^{\max}_t &= \max(v^{\max}_{t-1},\ v_t)",
@@ -673,54 +661,33 @@ def step_lines(numbers: StepNumbers, axis: int) -> list[tuple[str, str]]:
                 rf"{tex_number(n.v_max[i])}",
             )
         )
-    if keras:
+    lines.append(_corrected(r"\hat m_t", "m_t", n.m[i], 1, n, terms.m_hat[i]))
+    raw, raw_value = (r"v^{\max}_t", n.v_max[i]) if raw_max else ("v_t", n.v[i])
+    v_hat = n.v_hat_used[i] if raw_max else terms.v_hat[i]
+    lines.append(_corrected(r"\hat v_t", raw, raw_value, 2, n, v_hat))
+    second = r"\hat v_t"
+    if n.amsgrad and not raw_max:
         lines.append(
             (
-                r"\hat\alpha_t &= \alpha_t\, \sqrt{1-\beta_2^{t}}\,/\,(1-\beta_1^{t})",
-                rf"{tex_number(n.learning_rate)} \cdot \sqrt{{{tex_number(n.bc2)}}}"
-                rf" / {tex_number(n.bc1)} = {tex_number(n.step_size)}",
+                r"v^{\max}_t &= \max(v^{\max}_{t-1},\ \hat v_t)",
+                rf"\max({tex_number(n.v_max_prev[i])},\ {tex_number(terms.v_hat[i])})"
+                rf" = {tex_number(n.v_max[i])}",
             )
         )
-        second = r"v^{\max}_t" if n.amsgrad else "v_t"
-        step = rf"\hat\alpha_t\, m_t / (\sqrt{{{second}}} + \hat\epsilon)"
-    else:
-        if n.bias_correction:
-            lines.append(
-                (
-                    r"\hat m_t &= m_t / (1-\beta_1^{t})",
-                    rf"{_operand(n.m[i])} / (1 - {tex_number(n.beta1)}^{{{t}}}) = "
-                    rf"{_operand(n.m[i])} / {tex_number(n.bc1)} = {tex_number(n.m_hat[i])}",
-                )
+        second = r"v^{\max}_t"
+    epsilon = r"\epsilon"
+    if n.convention == "keras" and n.bias_correction:
+        # Keras adds its ε̂ to √v: the same as adding ε̂/√(1 − β2ᵗ) to √v̂.
+        epsilon = r"\epsilon_t"
+        lines.append(
+            (
+                r"\epsilon_t &= \hat\epsilon\, /\, \sqrt{1-\beta_2^{t}}",
+                rf"{tex_number(n.epsilon)} / \sqrt{{{tex_number(terms.bc2)}}} = "
+                rf"{tex_number(terms.epsilon)}",
             )
-        else:
-            lines.append((r"\hat m_t &= m_t", rf"{tex_number(n.m_hat[i])}"))
-        raw = r"v^{\max}_t" if n.amsgrad and n.convention != "optax" else "v_t"
-        raw_value = n.v_max[i] if n.amsgrad and n.convention != "optax" else n.v[i]
-        if n.bias_correction:
-            lines.append(
-                (
-                    rf"\hat v_t &= {raw} / (1-\beta_2^{{t}})",
-                    rf"{_operand(raw_value)} / (1 - {tex_number(n.beta2)}^{{{t}}}) = "
-                    rf"{_operand(raw_value)} / {tex_number(n.bc2)} = "
-                    rf"{tex_number(_vhat_raw(n, i))}",
-                )
-            )
-        else:
-            lines.append((rf"\hat v_t &= {raw}", rf"{tex_number(_vhat_raw(n, i))}"))
-        if n.amsgrad and n.convention == "optax":
-            lines.append(
-                (
-                    r"v^{\max}_t &= \max(v^{\max}_{t-1},\ \hat v_t)",
-                    rf"\max({tex_number(n.v_max_prev[i])},\ {tex_number(_vhat_raw(n, i))})"
-                    rf" = {tex_number(n.v_max[i])}",
-                )
-            )
-            second = r"v^{\max}_t"
-        else:
-            second = r"\hat v_t"
-        step = rf"\alpha_t\, \hat m_t / (\sqrt{{{second}}} + \epsilon)"
+        )
     decay_symbolic, decay_numeric = "", ""
-    if n.decay_mode in ("decoupled", "added"):
+    if n.weight_decay_mode == "decoupled":
         decay_symbolic = r" - \alpha_t\, \lambda\, \theta_{t-1}"
         decay_numeric = (
             rf" - {tex_number(n.learning_rate)} \cdot {tex_number(n.weight_decay)} \cdot "
@@ -728,13 +695,28 @@ def step_lines(numbers: StepNumbers, axis: int) -> list[tuple[str, str]]:
         )
     lines.append(
         (
-            rf"\theta_t &= \theta_{{t-1}}{decay_symbolic} - {step}",
-            rf"{tex_number(n.theta_prev[i])}{decay_numeric} - {tex_number(n.step_size)} \cdot "
-            rf"{_operand(n.first[i])} / (\sqrt{{{tex_number(n.second[i])}}} + "
-            rf"{tex_number(n.epsilon)}) = {tex_number(n.theta[i])}",
+            rf"\theta_t &= \theta_{{t-1}}{decay_symbolic} - \alpha_t\, \hat m_t / "
+            rf"(\sqrt{{{second}}} + {epsilon})",
+            rf"{tex_number(n.theta_prev[i])}{decay_numeric} - {tex_number(n.learning_rate)} \cdot "
+            rf"{_operand(terms.m_hat[i])} / (\sqrt{{{tex_number(n.v_hat_used[i])}}} + "
+            rf"{tex_number(float(terms.epsilon))}) = {tex_number(n.theta[i])}",
         )
     )
     return lines
+
+
+def _corrected(
+    symbol: str, raw: str, raw_value: float, moment: int, n: StepNumbers, value: float
+) -> tuple[str, str]:
+    """The bias-correction line of moment 1 or 2: symbol = raw / (1 − βᵗ), with its numbers."""
+    if not n.bias_correction:
+        return rf"{symbol} &= {raw}", tex_number(value)
+    beta, bc = (n.beta1, n.terms.bc1) if moment == 1 else (n.beta2, n.terms.bc2)
+    return (
+        rf"{symbol} &= {raw} / (1-\beta_{moment}^{{t}})",
+        rf"{_operand(raw_value)} / (1 - {tex_number(beta)}^{{{n.t}}}) = "
+        rf"{_operand(raw_value)} / {tex_number(bc)} = {tex_number(value)}",
+    )
 
 
 def step_latex(numbers: StepNumbers) -> str:
@@ -748,13 +730,6 @@ def step_latex(numbers: StepNumbers) -> str:
     return r"\begin{aligned} " + r" \\[2pt] ".join(rows) + r" \end{aligned}"
 
 
-def _vhat_raw(n: StepNumbers, axis: int) -> float:
-    """v̂_t as the equation line computes it: (v_t or PyTorch's v_max,t) / bc2."""
-    if n.amsgrad and n.convention != "optax":
-        return float(n.v_max[axis] / n.bc2)
-    return float(n.v[axis] / n.bc2)
-
-
 # -- export ------------------------------------------------------------------------------------
 def series_csv(columns: Mapping[str, np.ndarray]) -> bytes:
     """The page's series as CSV, full float64 precision."""
@@ -764,5 +739,5 @@ def series_csv(columns: Mapping[str, np.ndarray]) -> bytes:
 
 
 def runs_csv(runs: InsideRuns, conventions: Mapping[str, Trajectory] | None = None) -> bytes:
-    """Every series of the page (`optim.inspect.series`) as CSV."""
+    """Every series of the page (`optim.inside.series`) as CSV."""
     return series_csv(series(runs, conventions))

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from functions import Objective
 from optim import Trajectory
-from optim.catalog import VARIANTS
+from optim.catalog import VARIANTS, variant_of
 from viz.landscape import Landscape, band_image, data_uri, png_bytes
 from viz.style import base_layout, color_of, describe_hyperparameters, figure, format_number
 
@@ -17,12 +17,13 @@ MAX_FRAMES = 120
 HOVER_GRID = 21  # invisible points per side that show f on hover and take clicks
 
 
-def run_label(name: str, trajectory: Trajectory) -> str:
-    """ "Adam (α=0.02, β1=0.9, β2=0.999, ε=1e-08)": the settings a slide needs."""
+def run_label(trajectory: Trajectory) -> str:
+    """ "Adam (α=0.02, β1=0.9, β2=0.999, ε=1e-08)": the run's name and the settings a slide
+    needs (the hyperparameters its catalog entry exposes)."""
     hyperparameters = trajectory.optimizer.hyperparameters()
-    if name in VARIANTS:
-        hyperparameters = {k: hyperparameters[k] for k in VARIANTS[name].hyperparameters}
-    return f"{name} ({describe_hyperparameters(hyperparameters)})"
+    exposed = VARIANTS[variant_of(trajectory.optimizer)].hyperparameters
+    hyperparameters = {k: hyperparameters[k] for k in exposed}
+    return f"{trajectory.name} ({describe_hyperparameters(hyperparameters)})"
 
 
 def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -32,7 +33,7 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
 
 def _short(value: float) -> float:
     """Six significant digits: plenty for a marker, a third of the JSON of a full float."""
-    return float(f"{value:.6g}")
+    return float(format_number(value, 6))
 
 
 def _f32(values: np.ndarray) -> np.ndarray:
@@ -151,7 +152,7 @@ def race_figure(
                 "y": _f32(path[:, 1]),
                 "mode": "lines",
                 "line": {"color": color, "width": 2.2},
-                "name": run_label(name, trajectory),
+                "name": run_label(trajectory),
                 "legendgroup": name,
                 "hovertemplate": f"{name}<br>step %{{pointNumber}}<br>(%{{x:.4f}}, %{{y:.4f}})"
                 "<extra></extra>",
@@ -367,7 +368,7 @@ def surface_figure(
                 "z": _f32(height(objective.value(path))),
                 "mode": "lines",
                 "line": {"color": color_of(name, index), "width": 6},
-                "name": run_label(name, trajectory),
+                "name": run_label(trajectory),
             }
         )
     z_title = f"log₁₀(f − {format_number(low)} + {format_number(delta)})" if landscape.log else "f"

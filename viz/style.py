@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -35,13 +36,38 @@ def color_of(name: str, index: int = 0) -> str:
     return EXTRA_COLORS[index % len(EXTRA_COLORS)]
 
 
-def format_number(value: float) -> str:
-    """Short, exact-enough text for a hyperparameter: 0.001, 0.9, 1e-08, 0.99999."""
+# The floor of every log axis: a value of exactly 0 (f = f*, no gap at all) is drawn here.
+TINY = 1e-16
+
+
+def format_number(value: float, digits: int | None = None, *, latex: bool = False) -> str:
+    """The one way the app writes a number.
+
+    Without `digits`, short text for a hyperparameter or a coordinate: six significant digits
+    between 1e-4 and 1e4, three in scientific notation outside. With `digits`, that many
+    significant digits, and at least three of 1 − value just below 1 (so 0.999978 does not
+    read as 1). `latex` writes powers of ten as LaTeX.
+
+    >>> format_number(0.001), format_number(1e-8), format_number(0.99999)
+    ('0.001', '1e-08', '0.99999')
+    >>> format_number(0.99997812, 4), format_number(-58.635812051234, 10)
+    ('0.9999781', '-58.63581205')
+    >>> print(format_number(1e-8, 10, latex=True))
+    1 \\times 10^{-8}
+    """
+    value = float(value)
     if value == 0:
         return "0"
-    if 1e-4 <= abs(value) < 1e4:
-        return f"{value:.6g}"
-    return f"{value:.3g}"
+    if digits is None:
+        text = f"{value:.6g}" if 1e-4 <= abs(value) < 1e4 else f"{value:.3g}"
+    else:
+        if 0.9 <= abs(value) < 1:
+            digits = max(digits, int(-math.log10(1 - abs(value))) + 3)
+        text = f"{value:.{digits}g}"
+    if latex and "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
 
 
 def describe_hyperparameters(hyperparameters: Mapping[str, Any], ascii_only: bool = False) -> str:

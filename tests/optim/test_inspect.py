@@ -1,4 +1,4 @@
-"""`optim.inspect`: bias-correction steps, one step's numbers, and the claims of the presets."""
+"""`optim.inside`: bias-correction steps, one step's numbers, and the claims of the presets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from functions import get_function
 from lessons.adam import PRESETS_BY_KEY
 from optim import SGD, Adam, run
-from optim.inspect import (
+from optim.inside import (
     ADAM_VARIANTS,
     SCHEDULES,
     convention_gaps,
@@ -119,14 +119,16 @@ def test_inspector_numbers_reproduce_the_next_point(variant, convention, bias, s
         _close(v, n.v, np.abs(n.beta2 * n.v_prev) + (1 - n.beta2) * n.gradient**2)
         bc1 = 1 - n.beta1**t if bias else 1.0
         bc2 = 1 - n.beta2**t if bias else 1.0
-        assert (n.bc1, n.bc2) == (bc1, bc2)
+        assert (n.terms.bc1, n.terms.bc2) == (bc1, bc2)
         decay = n.learning_rate * n.weight_decay * n.theta_prev if variant == "AdamW" else 0.0
+        _close(n.decay, decay, np.abs(decay))
+        m_hat = n.m / bc1
+        _close(m_hat, n.terms.m_hat, np.abs(m_hat))
         if convention == "keras":
-            step_size = n.learning_rate * math.sqrt(bc2) / bc1
+            # Keras's own form (the paper's "efficient" version): α·√bc2/bc1 · m / (√v + ε̂)
             second = n.v_max if n.amsgrad else n.v
-            step = step_size * n.m / (np.sqrt(second) + n.epsilon)
+            step = n.learning_rate * math.sqrt(bc2) / bc1 * n.m / (np.sqrt(second) + n.epsilon)
         else:
-            m_hat = n.m / bc1
             if n.amsgrad and convention == "optax":
                 v_max = np.maximum(n.v_max_prev, n.v / bc2)  # max of the corrected v̂
                 _close(v_max, n.v_max, np.abs(v_max))
@@ -137,9 +139,9 @@ def test_inspector_numbers_reproduce_the_next_point(variant, convention, bias, s
                 second = v_max / bc2
             else:
                 second = n.v / bc2
-            _close(m_hat, n.m_hat, np.abs(m_hat))
-            _close(second, n.second, np.abs(second))
+            _close(second, n.v_hat_used, np.abs(second))
             step = n.learning_rate * m_hat / (np.sqrt(second) + n.epsilon)
+        _close(step, n.terms.step, np.abs(step))
         theta = n.theta_prev - decay - step
         expected = trajectory.params[t]
         _close(theta, expected, np.abs(n.theta_prev) + np.abs(step) + np.abs(decay))
@@ -179,7 +181,7 @@ def test_decay_terms_and_adaptive_steps_add_up_to_the_update():
     trajectory = inside_runs(ROSENBROCK, START, 50, "AdamW", settings).main
     decay = decay_terms(trajectory)
     np.testing.assert_allclose(decay, 0.02 * 0.3 * trajectory.params[:-1], rtol=1e-12)
-    adaptive = np.array([step_numbers(trajectory, t).adaptive_step for t in range(1, 51)])
+    adaptive = np.array([step_numbers(trajectory, t).terms.step for t in range(1, 51)])
     np.testing.assert_allclose(-decay - adaptive, trajectory.updates, rtol=1e-9, atol=1e-15)
     plain = inside_runs(ROSENBROCK, START, 5, "Adam", DEFAULT).main
     assert not decay_terms(plain).any()

@@ -14,7 +14,7 @@ import plotly.io as pio
 import pytest
 
 from functions import get_function
-from optim.inspect import convention_gaps, convention_runs, inside_runs, step_numbers
+from optim.inside import convention_gaps, convention_runs, inside_runs, step_numbers
 from viz.inside import (
     CLICK_TARGETS,
     bias_figure,
@@ -30,6 +30,7 @@ from viz.inside import (
 )
 from viz.landscape import evaluate
 from viz.paths import background_uri
+from viz.style import TINY
 
 ROSENBROCK = get_function("rosenbrock")
 START = (-1.5, 2.5)
@@ -117,7 +118,7 @@ def test_conventions_figure_draws_exact_agreement_at_the_floor():
     figure = validated(conventions_figure(gaps, 5))
     names = traces_by_name(figure)
     assert set(names) == {"Keras − PyTorch", "Optax − PyTorch"}
-    assert np.all(names["Optax − PyTorch"].y == np.float32(1e-17))
+    assert np.all(names["Optax − PyTorch"].y == np.float32(TINY))
     assert names["Keras − PyTorch"].y[-1] > 1e-12
 
 
@@ -217,11 +218,11 @@ def test_printed_numbers_are_consistent_at_their_precision(variant, convention, 
                     assert near(1 - b2**t, bc2, 1) and near(v / bc2, v_hat, v_hat)
                 elif head in (r"\hat m_t", r"\hat v_t"):
                     assert len(values) == 1
-                elif head == r"\hat\alpha_t":
-                    alpha, bc2, bc1, step_size = values
-                    assert near(alpha * math.sqrt(bc2) / bc1, step_size, step_size)
+                elif head == r"\epsilon_t":
+                    eps, bc2, eps_t = values  # Keras: ε̂ / √(1 − β2ᵗ)
+                    assert near(eps / math.sqrt(bc2), eps_t, eps_t)
                 elif head == r"\theta_t":
-                    if n.decay_mode in ("decoupled", "added"):
+                    if n.weight_decay_mode == "decoupled":
                         before, alpha, lam, before_again, size, first, second, eps, after = values
                         decay = alpha * lam * before_again
                     else:

@@ -70,7 +70,7 @@ def test_race_figure_structure(runs, landscape):
     assert grid["name"] == "landscape" and grid["marker"]["opacity"] == 0
     legend = [t["name"] for t in data["data"] if t.get("showlegend", True) and "name" in t]
     assert legend[0] == "known minima"
-    assert legend[1:] == [run_label(name, t) for name, t in runs.items()]
+    assert legend[1:] == [run_label(t) for t in runs.values()]
     assert "α=0.02" in legend[2] and "β2=0.999" in legend[2]
     # Frames: one trace (the current positions), one point per optimizer, at the shown steps.
     shown = frame_steps(1000)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from functions import Objective
-from optim.adam import Adam
+from optim.adam import Adam, AdamState, AdamTerms
 from optim.base import CONVENTIONS
 from optim.catalog import make_optimizer
 from optim.rmsprop import RMSProp
@@ -103,60 +103,45 @@ def first_moment_example(beta1: float, gradient: float = 0.1) -> tuple[float, fl
 # -- one step, with every number the equations use -------------------------------------------
 @dataclass(frozen=True)
 class StepNumbers:
-    """Step t of an Adam run: every quantity its equations use, per coordinate (x, y).
+    """Step t of a single Adam run: every number its equations use, per coordinate (x, y).
 
-    All arrays are (2,) and come from the trajectory itself (θ, g, m, v, m̂, α_t) or are the
-    bias corrections and denominators the optimizer used, so that
-    θ_t = θ_{t−1} − decay − step_size·(first / denominator) + (Optax AdamW) −α·λ·θ_{t−1}
-    reproduces the recorded θ_t to rounding. `first` is m̂_t (m_t for Keras, which folds the
-    bias corrections into `step_size`); `second` is what sits under the root.
+    The inputs (θ_{t−1}, g_t, the previous moments) and the new moments come from the
+    trajectory; every derived number is `terms`, the optimizer's own `Adam.terms` of that step,
+    so θ_t = θ_{t−1} − terms.decay − terms.step reproduces the recorded θ_t exactly.
     """
 
     t: int
     convention: str
     amsgrad: bool
     bias_correction: bool
-    decay_mode: str  # "none", "decoupled" (θ ← θ − α·λ·θ first), "added" (Optax), "l2"
+    weight_decay_mode: str  # "none", "l2" (added to g_t) or "decoupled" (α·λ·θ off θ)
     learning_rate: float  # α_t, scheduled
     beta1: float
     beta2: float
-    epsilon: float
+    epsilon: float  # ε as set (Keras's ε̂); `terms.epsilon` is the one added to √v̂
     weight_decay: float
     theta_prev: np.ndarray
     gradient: np.ndarray  # g_t = ∇f(θ_{t−1}), plus λ·θ_{t−1} with L2 weight decay
     m_prev: np.ndarray
     v_prev: np.ndarray
+    v_max_prev: np.ndarray | None
     m: np.ndarray
     v: np.ndarray
-    v_max_prev: np.ndarray | None
     v_max: np.ndarray | None
-    bc1: float  # 1 − β1ᵗ (1 without bias correction)
-    bc2: float
-    m_hat: np.ndarray
-    v_hat: np.ndarray  # v_t / bc2 (AMSGrad: v_max,t / bc2 under PyTorch, v_max,t under Optax)
-    step_size: float  # α_t, or Keras's α_t·√bc2/bc1
-    first: np.ndarray  # m̂_t (Keras: m_t)
-    second: np.ndarray  # v̂_t (Keras: v_t or v_max,t)
-    denominator: np.ndarray  # √second + ε
-    decay: np.ndarray  # α_t·λ·θ_{t−1} (zeros without weight decay)
+    terms: AdamTerms  # bias corrections, m̂, v̂, ε_t, effective rate, step, decay: (2,) each
     update: np.ndarray  # θ_t − θ_{t−1}, as recorded
     theta: np.ndarray
     frozen: bool  # the run had diverged by this step: the numbers repeat the last good step
 
     @property
-    def adaptive_step(self) -> np.ndarray:
-        """step_size·first/denominator: the part of the update that Adam itself makes."""
-        return self.step_size * self.first / self.denominator
+    def v_hat_used(self) -> np.ndarray:
+        """The v̂ under the root: v̂_t, or AMSGrad's largest v̂ so far."""
+        return self.terms.v_hat if self.terms.v_hat_max is None else self.terms.v_hat_max
 
-
-def _decay_mode(optimizer: Adam) -> str:
-    if not optimizer.decays:
-        return "none"
-    if optimizer.convention == "optax":
-        return "added" if optimizer.decoupled else "l2"
-    if optimizer.decoupled or optimizer.convention == "keras":
-        return "decoupled"
-    return "l2"
+    @property
+    def decay(self) -> np.ndarray:
+        """α_t·λ·θ_{t−1} taken off by decoupled weight decay (zeros otherwise)."""
+        return np.zeros(2) if self.terms.decay is None else self.terms.decay
 
 
 def _single(trajectory: Trajectory) -> None:
@@ -168,77 +153,49 @@ def _single(trajectory: Trajectory) -> None:
         raise ValueError(f"Only Adam runs can be inspected, not {trajectory.optimizer.name}")
 
 
+def _hyperparameters(trajectory: Trajectory, learning_rate: Any) -> dict[str, Any]:
+    return {**trajectory.optimizer.batch_hyperparameters(False), "learning_rate": learning_rate}
+
+
 def step_numbers(trajectory: Trajectory, t: int) -> StepNumbers:
     """Every number of step t (1 … steps) of a single Adam run, as the optimizer used them."""
     _single(trajectory)
     if not 1 <= t <= trajectory.steps:
         raise ValueError(f"Invalid step: {t!r} (must be in [1, {trajectory.steps}])")
     optimizer: Adam = trajectory.optimizer
-    beta1, beta2 = float(optimizer.beta1), float(optimizer.beta2)
-    epsilon, weight_decay = float(optimizer.epsilon), float(optimizer.weight_decay)
-    convention, amsgrad = optimizer.convention, bool(optimizer.amsgrad)
-    state = trajectory.state
-    row = t - 1
-    zeros = np.zeros(2)
+    state, row = trajectory.state, t - 1
 
     def previous(name: str) -> np.ndarray:
-        return state[name][row - 1].copy() if row else zeros.copy()
+        return state[name][row - 1].copy() if row else np.zeros(2)
 
     alpha = float(trajectory.learning_rate[row])
     theta_prev = trajectory.params[row].copy()
-    mode = _decay_mode(optimizer)
     gradient = trajectory.gradients[row].copy()
-    if mode == "l2":
-        gradient = gradient + weight_decay * theta_prev
-    decay = alpha * weight_decay * theta_prev if mode in ("decoupled", "added") else zeros.copy()
-    bc1, bc2 = (1 - beta1**t, 1 - beta2**t) if optimizer.bias_correction else (1.0, 1.0)
-    m, v = state["m"][row].copy(), state["v"][row].copy()
-    m_hat = m / bc1
-    v_max_prev = previous("v_max") if amsgrad else None
-    v_max = state["v_max"][row].copy() if amsgrad else None
-    if convention == "keras":
-        step_size = alpha * math.sqrt(bc2) / bc1
-        first, second = m, (v_max if amsgrad else v)
-        v_hat = second / bc2
-    else:
-        step_size = alpha
-        first = m_hat
-        if not amsgrad:
-            v_hat = v / bc2
-        elif convention == "optax":
-            v_hat = v_max  # Optax takes the AMSGrad max on the bias-corrected v̂ …
-        else:
-            v_hat = v_max / bc2  # … PyTorch on the raw v, corrected afterwards
-        second = v_hat
+    if optimizer.weight_decay_mode == "l2":
+        gradient = gradient + float(optimizer.weight_decay) * theta_prev
+    v_max = state["v_max"][row].copy() if optimizer.amsgrad else None
+    after = AdamState(t, state["m"][row].copy(), state["v"][row].copy(), v_max)
     diverged_at = int(trajectory.diverged_at)
     return StepNumbers(
         t=t,
-        convention=convention,
-        amsgrad=amsgrad,
+        convention=optimizer.convention,
+        amsgrad=bool(optimizer.amsgrad),
         bias_correction=bool(optimizer.bias_correction),
-        decay_mode=mode,
+        weight_decay_mode=optimizer.weight_decay_mode,
         learning_rate=alpha,
-        beta1=beta1,
-        beta2=beta2,
-        epsilon=epsilon,
-        weight_decay=weight_decay,
+        beta1=float(optimizer.beta1),
+        beta2=float(optimizer.beta2),
+        epsilon=float(optimizer.epsilon),
+        weight_decay=float(optimizer.weight_decay),
         theta_prev=theta_prev,
         gradient=gradient,
         m_prev=previous("m"),
         v_prev=previous("v"),
-        m=m,
-        v=v,
-        v_max_prev=v_max_prev,
-        v_max=v_max,
-        bc1=bc1,
-        bc2=bc2,
-        m_hat=m_hat,
-        v_hat=v_hat,
-        step_size=step_size,
-        first=first,
-        second=second,
-        denominator=np.sqrt(second) + epsilon,
-        decay=decay,
+        v_max_prev=previous("v_max") if optimizer.amsgrad else None,
+        m=after.m,
+        v=after.v,
+        v_max=after.v_max,
+        terms=optimizer.terms(after, theta_prev, _hyperparameters(trajectory, alpha)),
         update=trajectory.updates[row].copy(),
         theta=trajectory.params[t].copy(),
         frozen=0 <= diverged_at <= t,
@@ -253,15 +210,27 @@ def nearest_step(trajectory: Trajectory, x: float, y: float) -> int:
 
 
 # -- per-step series --------------------------------------------------------------------------
+def history_terms(trajectory: Trajectory) -> AdamTerms:
+    """`Adam.terms` of every step of a single run at once: arrays (steps, 2)."""
+    _single(trajectory)
+    optimizer = trajectory.optimizer
+    state = trajectory.state
+    history = AdamState(
+        count=np.arange(1, trajectory.steps + 1)[:, None],
+        m=state["m"],
+        v=state["v"],
+        v_max=state.get("v_max"),
+    )
+    hp = _hyperparameters(trajectory, trajectory.learning_rate[:, None])
+    return optimizer.terms(history, trajectory.params[:-1], hp)
+
+
 def decay_terms(trajectory: Trajectory) -> np.ndarray:
     """α_t·λ·θ_{t−1} per step and coordinate, (steps, 2): what decoupled weight decay removes
     (zeros when the run has no weight decay or adds it to the gradient as L2)."""
-    _single(trajectory)
-    optimizer = trajectory.optimizer
-    if _decay_mode(optimizer) not in ("decoupled", "added"):
+    decay = history_terms(trajectory).decay
+    if decay is None:
         return np.zeros_like(trajectory.updates)
-    rate = trajectory.learning_rate[:, None] * float(optimizer.weight_decay)
-    decay = rate * trajectory.params[:-1]
     if trajectory.diverged_at >= 0:  # frozen steps made no update and no decay
         decay[int(trajectory.diverged_at) - 1 :] = 0.0
     return decay
@@ -297,7 +266,7 @@ def rate_comparison(trajectory: Trajectory, t: int) -> RateComparison:
     numbers = step_numbers(trajectory, t)
     rates = trajectory.effective_lr[t - 1].copy()
     ratio = float(rates[1] / rates[0]) if rates[0] else math.nan
-    return RateComparison(rates=rates, rms=np.sqrt(numbers.v_hat), ratio=ratio)
+    return RateComparison(rates=rates, rms=np.sqrt(numbers.v_hat_used), ratio=ratio)
 
 
 # -- the runs the page compares -----------------------------------------------------------------
