@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons.adam import PRESETS_BY_KEY
-from optim.inspect import settle_step
+from optim.inside import settle_step
 from tests.plotly_data import values
 
 TIMEOUT = 60
