@@ -7,8 +7,10 @@ preset produces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from lessons.scenarios import Scenario, by_key, optimizer
 
 # The Adam algorithm as the course writes it (t counts steps from 1; m_0 = v_0 = 0).
 EQUATIONS = r"""
@@ -172,95 +174,94 @@ SCHEDULE_NOTES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Preset:
-    """A scenario: the page's control values (by widget key) and what to look at."""
-
-    key: str
-    title: str
-    notice: str
-    values: tuple[tuple[str, Any], ...]
-
-    def settings(self) -> dict[str, Any]:
-        return {**DEFAULTS, **dict(self.values)}
-
-
-# What the page opens with (and what Reset restores); keys are the page's widget keys.
-DEFAULTS: dict[str, Any] = {
-    "ia_function": "rosenbrock",
-    "ia_x": -1.5,
-    "ia_y": 2.5,
-    "ia_steps": 300,
-    "ia_variant": "Adam",
-    "ia_convention": "pytorch",
-    "ia_bias": True,
-    "ia_schedule": "constant",
-    "ia_adam_lr": 0.02,
-    "ia_adam_b1": 0.9,
-    "ia_adam_b2": 0.999,
-    "ia_adam_eps": 1e-8,
-    "ia_adamw_wd": 0.1,
-    "ia_step": 10,
-    "ia_tab": "Bias correction",
-}
-
-PRESETS: tuple[Preset, ...] = (
-    Preset(
-        "defaults",
-        "Adam's defaults on Rosenbrock (α = 0.02)",
+# What the page opens with (and what Reset restores).
+DEFAULT = Scenario(
+    key="defaults",
+    title="Adam's defaults on Rosenbrock (α = 0.02)",
+    notice=(
         "The gradient in x is several times larger than in y along this valley, so v̂ is "
         "larger for x and x's effective learning rate is about three times smaller than y's: "
-        "both coordinates move about α per step, whatever the size of their gradient.",
-        (),
+        "both coordinates move about α per step, whatever the size of their gradient."
     ),
-    Preset(
+    function="rosenbrock",
+    start=(-1.5, 2.5),
+    steps=300,
+    optimizers=(optimizer("Adam", learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8),),
+    step=10,
+    view="Bias correction",
+)
+
+
+def _variation(key: str, title: str, notice: str, **changes: Any) -> Scenario:
+    """The default scenario with a few things changed; `hyperparameters` merge into Adam's."""
+    variant = changes.pop("variant", "Adam")
+    hyperparameters = {**DEFAULT.settings()["Adam"], **changes.pop("hyperparameters", {})}
+    return replace(
+        DEFAULT,
+        key=key,
+        title=title,
+        notice=notice,
+        optimizers=(optimizer(variant, **hyperparameters),),
+        **changes,
+    )
+
+
+PRESETS: tuple[Scenario, ...] = (
+    DEFAULT,
+    _variation(
         "epsilon",
         "A large ε (0.1): the frameworks disagree",
         "With ε = 0.1, Keras's ε̂ weighs about 32 times more than PyTorch's ε at the first "
         "step, so its steps are shorter: the Keras curve in the Frameworks tab rises to "
         "about 0.02 after 300 steps, while Optax stays on PyTorch's path (up to rounding).",
-        (("ia_adam_eps", 0.1), ("ia_convention", "keras"), ("ia_tab", "Frameworks")),
+        hyperparameters={"epsilon": 0.1},
+        convention="keras",
+        view="Frameworks",
     ),
-    Preset(
+    _variation(
         "beta2",
         "β2 = 0.9: a short memory for the scale",
         "v now forgets a gradient within about ten steps, so the effective rates follow the "
         "current gradient: they grow as the valley flattens and this run gets much closer to "
         "the minimum at (1, 1) in 300 steps — at the price of rates that jump with every bump.",
-        (("ia_adam_b2", 0.9),),
+        hyperparameters={"beta2": 0.9},
     ),
-    Preset(
+    _variation(
         "no-bias",
         "No bias correction",
         "The first step is about α(1 − β1)/√(1 − β2) ≈ 3.2α per coordinate instead of α, and "
         "the steps stay about three times too long for hundreds of steps, because 1/(1 − β2ᵗ) "
         "stays far from 1 until t ≈ 4 600: the dashed ghost (with correction) lags behind.",
-        (("ia_bias", False), ("ia_tab", "Bias correction")),
+        bias_correction=False,
+        view="Bias correction",
     ),
-    Preset(
+    _variation(
         "amsgrad",
         "AMSGrad: v_max never decreases",
         "The second-moment row draws v_max (brown) over v: it holds the largest v so far, so a "
         "coordinate's scale cannot shrink back after a large gradient. The Frameworks tab "
         "shows Optax leaving PyTorch: it takes its maximum on v̂ instead of v.",
-        (("ia_variant", "AMSGrad"),),
+        variant="AMSGrad",
     ),
-    Preset(
+    _variation(
         "adamw",
         "AdamW: decay pulls towards 0, not towards the minimum",
         "With λ = 0.3 the decay α·λ·θ is larger than Adam's own step for x during most of "
         "the first hundred steps, and it pulls both coordinates towards (0, 0) — this run "
         "ends near the origin, not at the minimum (1, 1). Weight decay is a preference for "
         "small parameters, not a step towards the minimum.",
-        (("ia_variant", "AdamW"), ("ia_adamw_wd", 0.3), ("ia_tab", "Variants")),
+        variant="AdamW",
+        hyperparameters={"weight_decay": 0.3},
+        view="Variants",
     ),
-    Preset(
+    _variation(
         "warmup",
         "A warmup schedule",
         "α grows from a tenth of its value to its full value over the first 30 steps; the "
         "effective learning rates follow it, and the path starts more gently than the dotted "
         "constant-α one.",
-        (("ia_schedule", "warmup"), ("ia_tab", "Variants")),
+        schedule="warmup",
+        view="Variants",
     ),
 )
-PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
+PRESETS_BY_KEY = by_key(PRESETS)

@@ -44,6 +44,27 @@ NOISE_OPTIMIZERS = ("SGD", "SGD + momentum", "RMSProp", "Adam")
 # Learning rates tried when each optimizer gets its own best α: 1, 2, 5 per decade.
 TUNING_RATES = (*(float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)), 1.0)
 
+# -- what a job costs, for progress bars: trajectory-steps of a final-only run ----------------
+SECONDS_PER_STEP = 5e-8  # one trajectory-step of `run(record="final")` on a 2-core machine
+RECORDING_COST = 4  # a fully recorded step costs about four final-only ones
+
+
+def sweep_work(cells: int, steps: int) -> float:
+    """Trajectory-steps of a sweep (or any final-only batch) of `cells` runs."""
+    return float(cells) * steps
+
+
+def noise_work(optimizers: int, seeds: int, steps: int, tune: bool) -> float:
+    """Trajectory-steps of `noise_study`: one recorded run per seed and optimizer, plus the
+    search over `TUNING_RATES` when each optimizer gets its best α."""
+    per_seed = RECORDING_COST + (len(TUNING_RATES) if tune else 0)
+    return float(optimizers) * seeds * steps * per_seed
+
+
+def seconds(work: float) -> float:
+    """About how long `work` trajectory-steps take."""
+    return work * SECONDS_PER_STEP
+
 
 def _objective(objective: Objective | str) -> Objective:
     return get_function(objective) if isinstance(objective, str) else objective
@@ -533,8 +554,8 @@ def noise_study(
     tuned: dict[str, float | None] = {}
     searched = 0.0
     if tune:
-        # The search runs 13 α per seed, the study one recorded run (about 4× the cost) per seed.
-        searched = len(TUNING_RATES) / (len(TUNING_RATES) + 4)
+        # The search runs 13 α per seed, the study one recorded run per seed.
+        searched = len(TUNING_RATES) / (len(TUNING_RATES) + RECORDING_COST)
         tuned = tune_learning_rates(
             objective,
             start,

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from functions import Objective
+from functions import Objective, get_function
 from optim.adam import Adam, AdamState, AdamTerms
 from optim.base import CONVENTIONS
 from optim.catalog import make_optimizer
@@ -314,73 +314,68 @@ class InsideRuns:
         return self.ghost if self.main.optimizer.bias_correction else self.main
 
 
-def _adam(
-    variant: str,
-    hyperparameters: Mapping[str, Any],
-    convention: str,
-    bias_correction: bool,
-) -> Adam:
-    if variant not in ADAM_VARIANTS:
-        raise ValueError(
-            f"Invalid variant: {variant!r} (must be one of {', '.join(ADAM_VARIANTS)})"
+@dataclass(frozen=True, kw_only=True)
+class InsideSettings:
+    """Everything the page's runs depend on, in one hashable record (a cache key).
+
+    >>> settings = InsideSettings(function="rosenbrock", start=(-1.5, 2.5), steps=3,
+    ...                           hyperparameters=(("learning_rate", 0.02),))
+    >>> inside_runs(settings).main.name, settings.optimizer().learning_rate
+    ('Adam', 0.02)
+    """
+
+    function: str  # a built-in objective's name
+    start: tuple[float, float]
+    steps: int
+    variant: str = "Adam"  # one of ADAM_VARIANTS
+    hyperparameters: tuple[tuple[str, float], ...] = ()
+    convention: str = "pytorch"
+    bias_correction: bool = True
+    schedule: str = "constant"  # one of SCHEDULES
+
+    def objective(self) -> Objective:
+        return get_function(self.function)
+
+    def optimizer(self, convention: str | None = None) -> Adam:
+        """The configured Adam variant (under another `convention` if given)."""
+        if self.variant not in ADAM_VARIANTS:
+            raise ValueError(
+                f"Invalid variant: {self.variant!r} (must be one of {', '.join(ADAM_VARIANTS)})"
+            )
+        optimizer = make_optimizer(
+            self.variant, dict(self.hyperparameters), convention or self.convention
         )
-    optimizer = make_optimizer(variant, hyperparameters, convention)
-    return dataclasses.replace(optimizer, bias_correction=bias_correction)
+        return dataclasses.replace(optimizer, bias_correction=self.bias_correction)
+
+    def trace(self, optimizer: Any, scheduled: bool = True) -> Trajectory:
+        schedule = make_schedule(self.schedule, self.steps) if scheduled else None
+        return run(optimizer, self.objective(), self.start, self.steps, schedule=schedule)
 
 
-def inside_runs(
-    objective: Objective,
-    start: tuple[float, float],
-    steps: int,
-    variant: str,
-    hyperparameters: Mapping[str, Any],
-    convention: str = "pytorch",
-    bias_correction: bool = True,
-    schedule: str = "constant",
-) -> InsideRuns:
-    """Run `variant` ("Adam", "AMSGrad" or "AdamW") and the comparisons drawn beside it."""
-    optimizer = _adam(variant, hyperparameters, convention, bias_correction)
-    lr_schedule = make_schedule(schedule, steps)
-
-    def trace(o: Any, s: Schedule | None = lr_schedule) -> Trajectory:
-        return run(o, objective, start, steps, schedule=s)
-
+def inside_runs(settings: InsideSettings) -> InsideRuns:
+    """Run the configured variant ("Adam", "AMSGrad" or "AdamW") and the comparisons drawn
+    beside it."""
+    optimizer = settings.optimizer()
     rmsprop = RMSProp(
         learning_rate=optimizer.learning_rate,
         rho=optimizer.beta2,
         epsilon=optimizer.epsilon,
-        convention=convention,
+        convention=settings.convention,
     )
+    ghost = dataclasses.replace(optimizer, bias_correction=not settings.bias_correction)
+    scheduled = settings.schedule != "constant"
     return InsideRuns(
-        main=trace(optimizer),
-        ghost=trace(dataclasses.replace(optimizer, bias_correction=not bias_correction)),
-        rmsprop=trace(rmsprop),
-        unscheduled=trace(optimizer, None) if lr_schedule is not None else None,
-        schedule=schedule,
+        main=settings.trace(optimizer),
+        ghost=settings.trace(ghost),
+        rmsprop=settings.trace(rmsprop),
+        unscheduled=settings.trace(optimizer, scheduled=False) if scheduled else None,
+        schedule=settings.schedule,
     )
 
 
-def convention_runs(
-    objective: Objective,
-    start: tuple[float, float],
-    steps: int,
-    variant: str,
-    hyperparameters: Mapping[str, Any],
-    bias_correction: bool = True,
-    schedule: str = "constant",
-) -> dict[str, Trajectory]:
+def convention_runs(settings: InsideSettings) -> dict[str, Trajectory]:
     """The same settings under each framework's convention, by convention name."""
-    lr_schedule = make_schedule(schedule, steps)
-    return {
-        name: run(
-            _adam(variant, hyperparameters, name, bias_correction),
-            objective,
-            start,
-            steps,
-            schedule=lr_schedule,
-        )
-        for name in CONVENTIONS
-    }
+    return {name: settings.trace(settings.optimizer(name)) for name in CONVENTIONS}
 
 
 def series(

@@ -12,7 +12,7 @@ from functions import get_function, list_functions
 from lessons.adam import (
     ADVANTAGES,
     CONVENTIONS,
-    DEFAULTS,
+    DEFAULT,
     EQUATION_PARTS,
     EQUATIONS,
     EQUATIONS_NOTE,
@@ -27,6 +27,7 @@ from optim.inside import (
     ADAM_VARIANTS,
     SCHEDULES,
     InsideRuns,
+    InsideSettings,
     convention_gaps,
     convention_runs,
     first_moment_example,
@@ -41,6 +42,7 @@ from ui.controls import Choice, Controls, Number, Slider, Toggle
 from ui.hyperparameters import control_for
 from ui.objectives import show_formula
 from ui.shell import ensure_app_shell
+from ui.text import literal
 from viz.inside import (
     CONVENTION_TITLES,
     bias_figure,
@@ -59,16 +61,11 @@ from viz.style import chart_config, format_number
 
 ensure_app_shell()
 
+ADAM = DEFAULT.settings()["Adam"]
 HYPERPARAMETER_CONTROLS = {
-    name: control_for("ia", "Adam", name, DEFAULTS[key])
-    for name, key in (
-        ("learning_rate", "ia_adam_lr"),
-        ("beta1", "ia_adam_b1"),
-        ("beta2", "ia_adam_b2"),
-        ("epsilon", "ia_adam_eps"),
-    )
+    name: control_for("ia", "Adam", name, value) for name, value in ADAM.items()
 }
-DECAY_CONTROL = control_for("ia", "AdamW", "weight_decay", DEFAULTS["ia_adamw_wd"])
+DECAY_CONTROL = control_for("ia", "AdamW", "weight_decay", 0.1)
 MAX_STEPS = 1000
 TABS = ("Bias correction", "Frameworks", "Variants", "What the course claims")
 CONTROLS = Controls(
@@ -77,71 +74,95 @@ CONTROLS = Controls(
             "ia_preset",
             "Scenarios",
             "",
-            "Each sets everything at once and says what to look for.",
-            ["", *PRESETS_BY_KEY],
-            lambda key: PRESETS_BY_KEY[key].title if key else "Choose a scenario…",
+            help="Each sets everything at once and says what to look for.",
+            options=["", *PRESETS_BY_KEY],
+            format_func=lambda key: PRESETS_BY_KEY[key].title if key else "Choose a scenario…",
         ),
         Choice(
             "ia_function",
             "Function",
-            DEFAULTS["ia_function"],
-            None,
-            list_functions(),
-            lambda name: get_function(name).title,
+            DEFAULT.function,
+            options=list_functions(),
+            format_func=lambda name: get_function(name).title,
         ),
-        Number("ia_x", "Start x", DEFAULTS["ia_x"], None, -1e3, 1e3, 0.1),
-        Number("ia_y", "Start y", DEFAULTS["ia_y"], None, -1e3, 1e3, 0.1),
-        Slider("ia_steps", "Steps", DEFAULTS["ia_steps"], None, 10, MAX_STEPS, 10),
+        Number("ia_x", "Start x", DEFAULT.start[0], low=-1e3, high=1e3, step=0.1),
+        Number("ia_y", "Start y", DEFAULT.start[1], low=-1e3, high=1e3, step=0.1),
+        Slider("ia_steps", "Steps", DEFAULT.steps, low=10, high=MAX_STEPS, step=10),
         Choice(
             "ia_variant",
             "Variant",
-            DEFAULTS["ia_variant"],
-            "AMSGrad divides by the largest v so far; AdamW adds decoupled weight decay.",
-            ADAM_VARIANTS,
+            DEFAULT.optimizers[0].variant,
+            help="AMSGrad divides by the largest v so far; AdamW adds decoupled weight decay.",
+            options=ADAM_VARIANTS,
         ),
         Choice(
             "ia_convention",
             "Framework convention",
-            DEFAULTS["ia_convention"],
-            "Whose arithmetic the run and the step inspector follow.",
-            tuple(CONVENTION_TITLES),
-            CONVENTION_TITLES.get,
+            DEFAULT.convention,
+            help="Whose arithmetic the run and the step inspector follow.",
+            options=tuple(CONVENTION_TITLES),
+            format_func=CONVENTION_TITLES.get,
         ),
         Toggle(
             "ia_bias",
             "Bias correction",
-            DEFAULTS["ia_bias"],
-            "Divide m and v by 1 − βᵗ. Off is what a first implementation often forgets.",
+            DEFAULT.bias_correction,
+            help="Divide m and v by 1 − βᵗ. Off is what a first implementation often forgets.",
         ),
         Choice(
             "ia_schedule",
             "Learning-rate schedule",
-            DEFAULTS["ia_schedule"],
-            "Multiplies α step by step; its curve is drawn under Variants.",
-            SCHEDULES,
-            str.capitalize,
+            DEFAULT.schedule,
+            help="Multiplies α step by step; its curve is drawn under Variants.",
+            options=SCHEDULES,
+            format_func=str.capitalize,
         ),
         *HYPERPARAMETER_CONTROLS.values(),
         DECAY_CONTROL,
         Slider(
             "ia_step",
             "Step t to inspect",
-            DEFAULTS["ia_step"],
-            "Or click a point of the path.",
-            1,
-            MAX_STEPS,
-            1,
+            DEFAULT.step,
+            help="Or click a point of the path.",
+            low=1,
+            high=MAX_STEPS,
+            step=1,
         ),
-        Choice("ia_image", "Chart toolbar saves", "png", None, ["png", "svg"], str.upper),
+        Choice(
+            "ia_image",
+            "Chart toolbar saves",
+            "png",
+            options=["png", "svg"],
+            format_func=str.upper,
+        ),
     )
 )
 
 
 # -- callbacks: they only move values between presets, clicks and widgets ---------------------
 def apply_preset() -> None:
-    preset = PRESETS_BY_KEY.get(st.session_state["ia_preset"])
-    if preset is not None:
-        st.session_state.update(preset.settings())
+    """Map the chosen scenario onto this page's widgets."""
+    scenario = PRESETS_BY_KEY.get(st.session_state["ia_preset"])
+    if scenario is None:
+        return
+    ((variant, hyperparameters),) = scenario.optimizers
+    values = dict(hyperparameters)
+    st.session_state.update(
+        {control.key: values[name] for name, control in HYPERPARAMETER_CONTROLS.items()},
+        ia_function=scenario.function,
+        ia_x=scenario.start[0],
+        ia_y=scenario.start[1],
+        ia_steps=scenario.steps,
+        ia_variant=variant,
+        ia_convention=scenario.convention,
+        ia_bias=scenario.bias_correction,
+        ia_schedule=scenario.schedule,
+        ia_step=scenario.step or DEFAULT.step,
+    )
+    if "weight_decay" in values:
+        st.session_state[DECAY_CONTROL.key] = values["weight_decay"]
+    if scenario.view:
+        st.session_state["ia_tab"] = scenario.view
 
 
 def reset() -> None:
@@ -155,52 +176,20 @@ def step_from_click() -> None:
         st.session_state["ia_step"] = nearest_step(runs.main, points[0]["x"], points[0]["y"])
 
 
-# -- core calls cached on plain values: the runs above the tabs; the frameworks tab's runs --
-@st.cache_data(max_entries=128, show_spinner=False)
-def analyse(
-    function: str,
-    start: tuple,
-    steps: int,
-    variant: str,
-    settings: tuple,
-    convention: str,
-    bias_correction: bool,
-    schedule: str,
-) -> InsideRuns:
-    return inside_runs(
-        get_function(function),
-        start,
-        steps,
-        variant,
-        dict(settings),
-        convention,
-        bias_correction,
-        schedule,
-    )
+# -- core calls, cached on the settings record: the runs above the tabs; the frameworks tab's --
+@st.cache_data(max_entries=32, show_spinner=False)
+def analyse(settings: InsideSettings) -> InsideRuns:
+    return inside_runs(settings)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def frameworks(
-    function: str,
-    start: tuple,
-    steps: int,
-    variant: str,
-    settings: tuple,
-    bias: bool,
-    schedule: str,
-) -> dict:
-    return convention_runs(
-        get_function(function), start, steps, variant, dict(settings), bias, schedule
-    )
+@st.cache_data(max_entries=16, show_spinner=False)
+def frameworks(settings: InsideSettings) -> dict:
+    return convention_runs(settings)
 
 
-def export_csv(runs: InsideRuns, core: tuple) -> bytes:
+def export_csv(runs: InsideRuns, settings: InsideSettings) -> bytes:
     # Runs on click, outside the script: the framework runs are made here, not cached.
-    function, start, steps, variant, settings, bias, schedule = core
-    conventions = convention_runs(
-        get_function(function), start, steps, variant, dict(settings), bias, schedule
-    )
-    return runs_csv(runs, conventions)
+    return runs_csv(runs, convention_runs(settings))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -278,11 +267,20 @@ def explore(
             st.rerun()  # the controls above the fragment were reset too
 
     objective = get_function(function)
-    core = (function, start, steps, variant, tuple(settings.items()), bias_correction, schedule)
+    run_settings = InsideSettings(
+        function=function,
+        start=start,
+        steps=steps,
+        variant=variant,
+        hyperparameters=tuple(settings.items()),
+        convention=convention,
+        bias_correction=bias_correction,
+        schedule=schedule,
+    )
     try:
-        runs = analyse(*core[:5], convention, *core[5:])
+        runs = analyse(run_settings)
     except ValueError as problem:
-        st.error(str(problem))
+        st.error(literal(str(problem), None))
         return
     main = runs.main
     st.session_state["ia_shown_runs"] = runs  # what a click on the map refers to
@@ -294,7 +292,7 @@ def explore(
 
     # -- step picker, map and effective learning rates ------------------------------------------
     st.subheader("One run, step by step")
-    if st.session_state.get("ia_step", DEFAULTS["ia_step"]) > steps:
+    if st.session_state.get("ia_step", DEFAULT.step) > steps:
         st.session_state["ia_step"] = steps
     step = dataclasses.replace(CONTROLS["ia_step"], high=steps).render()
     picture, background = landscape(function)
@@ -383,7 +381,7 @@ def explore(
 
     if frameworks_tab.open:
         with frameworks_tab:
-            gaps = convention_gaps(frameworks(*core))
+            gaps = convention_gaps(frameworks(run_settings))
             figure_column, text_column = st.columns([3, 2], gap="medium")
             with figure_column:
                 draw(
@@ -453,7 +451,7 @@ def explore(
     )
     st.download_button(
         "Every series as CSV",
-        data=partial(export_csv, runs, core),
+        data=partial(export_csv, runs, run_settings),
         file_name="inside-adam.csv",
         mime="text/csv",
         on_click="ignore",

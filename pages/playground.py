@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from functions import get_function, list_functions
-from lessons.presets import DEFAULT, PRESETS_BY_KEY
+from lessons.playground import DEFAULT, PRESETS_BY_KEY
 from optim import Trajectory, run
 from optim.advice import stable_learning_rate
 from optim.catalog import VARIANTS, make_optimizer
@@ -15,6 +15,7 @@ from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
 from ui.hyperparameters import controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.shell import ensure_app_shell
+from ui.text import literal
 from viz.curves import progress_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.landscape import evaluate
@@ -31,45 +32,51 @@ CONTROLS = Controls(
             "pg_preset",
             "Teacher presets",
             "",
-            "Each sets everything at once and says what to look for.",
-            ["", *PRESETS_BY_KEY],
-            lambda key: PRESETS_BY_KEY[key].title if key else "Choose a scenario…",
+            help="Each sets everything at once and says what to look for.",
+            options=["", *PRESETS_BY_KEY],
+            format_func=lambda key: PRESETS_BY_KEY[key].title if key else "Choose a scenario…",
         ),
         Choice(
             "pg_function",
             "Function",
             DEFAULT.function,
-            None,
-            [*list_functions(), CUSTOM],
-            lambda name: "Custom f(x, y)…" if name == CUSTOM else get_function(name).title,
+            options=[*list_functions(), CUSTOM],
+            format_func=lambda name: (
+                "Custom f(x, y)…" if name == CUSTOM else get_function(name).title
+            ),
         ),
         Text(
             "pg_expression",
             "f(x, y) =",
             "sin(x)*cos(y) + 0.05*(x^2 + y^2)",
-            "Numbers, x, y, pi, e, + − * / ^, parentheses, and sin, cos, tan, exp, log, sqrt, "
+            help="Numbers, x, y, pi, e, + − * / ^, parentheses, and sin, cos, tan, exp, log, sqrt, "
             "abs, tanh, … — for example (1-x)^2 + 100*(y-x^2)^2",
         ),
         Choice(
             "pg_range",
             "Plot x and y over ±",
             5.0,
-            "The square the typed-in function is drawn over.",
-            [0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0],
-            format_number,
-            True,
+            help="The square the typed-in function is drawn over.",
+            options=[0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0],
+            format_func=format_number,
+            slider=True,
         ),
         MultiChoice(
             "pg_optimizers",
             "Optimizers to compare",
             [name for name, _ in DEFAULT.optimizers],
-            None,
-            list(VARIANTS),
+            options=list(VARIANTS),
         ),
-        Slider("pg_steps", "Steps", DEFAULT.steps, None, 10, 5000, 10),
-        Number("pg_x", "Start x", DEFAULT.start[0], None, -1e3, 1e3, 0.1),
-        Number("pg_y", "Start y", DEFAULT.start[1], None, -1e3, 1e3, 0.1),
-        Choice("pg_image", "Chart toolbar saves", "png", None, ["png", "svg"], str.upper),
+        Slider("pg_steps", "Steps", DEFAULT.steps, low=10, high=5000, step=10),
+        Number("pg_x", "Start x", DEFAULT.start[0], low=-1e3, high=1e3, step=0.1),
+        Number("pg_y", "Start y", DEFAULT.start[1], low=-1e3, high=1e3, step=0.1),
+        Choice(
+            "pg_image",
+            "Chart toolbar saves",
+            "png",
+            options=["png", "svg"],
+            format_func=str.upper,
+        ),
         *(c for controls in HYPERPARAMETERS.values() for c in controls.values()),
     )
 )
@@ -182,7 +189,7 @@ with st.sidebar:
     objective, error = objective_or_error(function, expression, half_width)
     function_key = (function, expression, half_width)
     if error:
-        st.error(error)
+        st.error(literal(error, None))
     chosen = CONTROLS["pg_optimizers"].render()
     steps = CONTROLS["pg_steps"].render()
     left, right = st.columns(2)
@@ -199,7 +206,7 @@ with st.sidebar:
             render_hyperparameters(variant, st.container())
 
 if objective is None:
-    st.error(f"This function cannot be used: {error}")
+    st.error(f"This function cannot be used: {literal(error, None)}")
     st.stop()
 if not chosen:
     show_formula(objective)
@@ -212,7 +219,7 @@ try:
     }
 except ValueError as problem:
     show_formula(objective)
-    st.error(str(problem))
+    st.error(literal(str(problem), None))
     st.stop()
 
 picture, background = landscape(function_key)

@@ -1,18 +1,24 @@
-"""Widgets declared once: drawn with their URL binding, checked when a link carries their value.
+"""Widgets declared once: drawn with their URL binding, and an honest check of a shared link.
 
-Streamlit's `bind="query-params"` keeps every setting in the URL and silently drops a value it
-cannot use. A shared link with a typo should say so, so each control here also knows how to
-check a raw query value and explain what is wrong with it (`check_query`).
+Streamlit's `bind="query-params"` keeps every setting in the URL, and on its own silently drops
+a value it cannot use, truncates an over-long text, or shows nothing for an empty list. A link
+sent to a class must do what its warning says, so each control here also parses a raw query
+value (`parse`). `Controls.check_link` runs before any widget is drawn: every value a control
+cannot use — not a number, out of range, not one of the choices, given twice, an empty list,
+text over the limit — is removed from the URL, the widget shows its default, and the warning
+names the value, why it was refused and what is shown instead.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import streamlit as st
+
+from ui.text import literal
 
 
 def _float(raw: str) -> float | None:
@@ -30,11 +36,22 @@ class Control:
     key: str
     label: str
     default: Any
+    _: KW_ONLY
     help: str | None = None
 
-    def check(self, raw: str | list[str]) -> str | None:
-        """Why `raw` (from the URL) is not a valid value, or None if it is."""
-        return None
+    def parse(self, values: list[str]) -> tuple[Any, str | None]:
+        """(value, None) for a usable link value, or (None, why not) — `values` are all the
+        query's values for this key, in order."""
+        if len(values) != 1:
+            return None, f"given {len(values)} times"
+        return self._parse_one(values[0])
+
+    def _parse_one(self, raw: str) -> tuple[Any, str | None]:
+        return raw, None
+
+    def show(self, value: Any) -> str:
+        """`value` as the widget shows it (for messages)."""
+        return str(value)
 
     def coerce(self, value: Any) -> Any:
         """The widget value closest to `value` (e.g. a framework default between two stops)."""
@@ -54,13 +71,16 @@ class _Ranged(Control):
     high: float = 1.0
     step: float = 0.01
 
-    def check(self, raw: str | list[str]) -> str | None:
-        value = _float(raw) if isinstance(raw, str) else None
+    def _parse_one(self, raw: str) -> tuple[Any, str | None]:
+        value = _float(raw)
         if value is None:
-            return "not a number"
+            return None, "not a number"
         if not self.low <= value <= self.high:
-            return f"outside {self.low:g} … {self.high:g}"
-        return None
+            return None, f"outside {self.low:g} … {self.high:g}"
+        return (int(value) if isinstance(self.default, int) else value), None
+
+    def show(self, value: Any) -> str:
+        return f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -122,11 +142,15 @@ class Choice(Control):
 
         return min(self.options, key=distance)
 
-    def check(self, raw: str | list[str]) -> str | None:
+    def _parse_one(self, raw: str) -> tuple[Any, str | None]:
         # The URL holds the label shown on screen (what `format_func` makes of an option).
-        if not isinstance(raw, str) or raw not in self.labels():
-            return "not one of the choices"
-        return None
+        labels = self.labels()
+        if raw not in labels:
+            return None, "not one of the choices"
+        return self.options[labels.index(raw)], None
+
+    def show(self, value: Any) -> str:
+        return self.format_func(value)
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         options = list(self.options)
@@ -151,10 +175,18 @@ class Choice(Control):
 class MultiChoice(Control):
     options: Sequence[str] = ()
 
-    def check(self, raw: str | list[str]) -> str | None:
-        values = [raw] if isinstance(raw, str) else list(raw)
+    def parse(self, values: list[str]) -> tuple[Any, str | None]:
+        if not [value for value in values if value]:
+            return None, "an empty list"
         unknown = [value for value in values if value not in self.options]
-        return f"unknown {', '.join(unknown)}" if unknown else None
+        if unknown:
+            return None, f"unknown {', '.join(unknown)}"
+        if len(set(values)) != len(values):
+            return None, "a choice given twice"
+        return list(values), None
+
+    def show(self, value: Any) -> str:
+        return ", ".join(value) if value else "none"
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         return container.multiselect(
@@ -167,16 +199,20 @@ class MultiChoice(Control):
 
 @dataclass(frozen=True)
 class Text(Control):
+    """Free text. A link's text may be at most `max_chars` long; the box itself accepts up to
+    ten times that (pasting more is cut by the browser), so that text over the limit reaches
+    the page, which says how long it is instead of cutting it silently."""
+
     max_chars: int = 300
 
-    def check(self, raw: str | list[str]) -> str | None:
-        if not isinstance(raw, str):
-            return "not a single text"
-        return f"longer than {self.max_chars} characters" if len(raw) > self.max_chars else None
+    def _parse_one(self, raw: str) -> tuple[Any, str | None]:
+        if len(raw) > self.max_chars:
+            return None, f"{len(raw):,} characters, at most {self.max_chars:,} are allowed"
+        return raw, None
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         return container.text_input(
-            self.label, value=self.default, max_chars=self.max_chars, **self._bound(**kwargs)
+            self.label, value=self.default, max_chars=10 * self.max_chars, **self._bound(**kwargs)
         )
 
 
@@ -184,13 +220,33 @@ class Text(Control):
 class Toggle(Control):
     """An on/off switch; the URL carries "true" or "false"."""
 
-    def check(self, raw: str | list[str]) -> str | None:
-        if not isinstance(raw, str) or raw.lower() not in ("true", "false"):
-            return "not true or false"
-        return None
+    def _parse_one(self, raw: str) -> tuple[Any, str | None]:
+        if raw.lower() not in ("true", "false"):
+            return None, "not true or false"
+        return raw.lower() == "true", None
+
+    def show(self, value: Any) -> str:
+        return "on" if value else "off"
 
     def render(self, container: Any = st, **kwargs: Any) -> Any:
         return container.toggle(self.label, value=bool(self.default), **self._bound(**kwargs))
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A link value that was not used: which key, what it said, why, and what is shown."""
+
+    key: str
+    raw: str
+    reason: str
+    shown: str
+
+    def message(self) -> str:
+        """One line of the warning, as Markdown that shows the link's text literally."""
+        return (
+            f"{literal(self.key)}={literal(self.raw, 40)} ({literal(self.reason)}): "
+            f"{literal(self.shown)} is shown instead"
+        )
 
 
 @dataclass(frozen=True)
@@ -205,31 +261,49 @@ class Controls:
                 return control
         raise KeyError(key)
 
-    def defaults(self) -> dict[str, Any]:
-        return {control.key: control.default for control in self.items}
-
-    def check_query(self, query: Any) -> list[str]:
-        """Problems with the link's values, as "key=value (why)" lines; unknown keys ignored."""
+    def check_query(self, query: Any) -> list[LinkProblem]:
+        """Every value of `query` (st.query_params) a control cannot use; unknown keys are
+        left alone (they may belong to another page)."""
         problems = []
         for control in self.items:
-            if control.key not in query:
-                continue
             values = query.get_all(control.key)
-            raw: str | list[str] = values if isinstance(control, MultiChoice) else values[-1]
-            reason = control.check(raw)
+            if not values:
+                continue
+            _, reason = control.parse(values)
             if reason:
-                shown = raw if isinstance(raw, str) else ",".join(raw)
-                problems.append(f"{control.key}={shown[:40]} ({reason})")
+                shown = control.show(control.default)
+                problems.append(LinkProblem(control.key, "&".join(values), reason, shown))
+        return problems
+
+    def check_link(self) -> list[LinkProblem]:
+        """Remove the link's unusable values from the URL, so that every widget shows its
+        default for them, and remember what was removed for `warn_about_link`. Call it before
+        the first widget of the page is drawn."""
+        problems = self.check_query(st.query_params)
+        for problem in problems:
+            try:
+                del st.query_params[problem.key]
+            except Exception:  # already bound to a widget this run: it keeps its value
+                continue
+            st.session_state.pop(problem.key, None)
+        if problems:
+            st.session_state[self._memory_key()] = problems
         return problems
 
     def warn_about_link(self) -> None:
-        """Show which values of the page's link were unusable (their defaults are used)."""
-        problems = self.check_query(st.query_params)
+        """Check the link (see `check_link`) and show what was not used, for this session."""
+        self.check_link()
+        problems = st.session_state.get(self._memory_key())
         if problems:
             st.warning(
-                "This link contained values that cannot be used, so their defaults are shown "
-                "instead: " + "; ".join(problems)
+                "This link held values that cannot be used; they were removed from the address "
+                "and the defaults are shown: " + "; ".join(p.message() for p in problems),
+                icon=":material/link_off:",
             )
+
+    def _memory_key(self) -> str:
+        prefix = self.items[0].key.split("_")[0] if self.items else "page"
+        return f"_{prefix}_link_problems"
 
     def reset(self, state: Any) -> None:
         """Put every control back to its default (in `st.session_state`)."""

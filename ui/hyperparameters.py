@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
-
+from lessons.scenarios import Scenario, Setting
 from optim.catalog import VARIANTS
 from ui.controls import Choice, Control, Slider
 from viz.style import format_number
@@ -25,6 +25,35 @@ BETA2 = (0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99995, 0.
 # ε on a log scale, 1e-12 … 1, with Keras's 1e-7 and torch Adagrad's 1e-10 among the stops.
 EPSILONS = _log_options(-12, 0, (1, 3))
 WEIGHT_DECAYS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 4e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+BETAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999)
+MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+# The hyperparameters set by stops on a select-slider (the others by a plain slider).
+STOPS: dict[str, tuple[float, ...]] = {
+    "learning_rate": LEARNING_RATES,
+    "beta2": BETA2,
+    "epsilon": EPSILONS,
+    "weight_decay": WEIGHT_DECAYS,
+}
+
+
+class SweepRange(NamedTuple):
+    """What a sweep axis over one hyperparameter offers: stops, and its default range."""
+
+    options: tuple[float, ...]
+    low: float
+    high: float
+    scale: str  # "log", "nines" (log of 1 − value) or "linear"
+
+
+SWEEP_RANGES: dict[str, SweepRange] = {
+    "learning_rate": SweepRange(LEARNING_RATES, 1e-4, 1.0, "log"),
+    "beta1": SweepRange(BETAS, 0.5, 0.999, "nines"),
+    "beta2": SweepRange(BETA2, 0.9, 0.99999, "nines"),
+    "epsilon": SweepRange(EPSILONS, 1e-10, 1.0, "log"),
+    "momentum": SweepRange(MOMENTA, 0.5, 0.99, "nines"),
+    "rho": SweepRange(BETAS, 0.5, 0.9999, "nines"),
+    "weight_decay": SweepRange(WEIGHT_DECAYS, 1e-4, 1.0, "log"),
+}
 
 LABELS = {
     "learning_rate": "α — learning rate",
@@ -55,51 +84,31 @@ SHORT = {
 }
 
 
-def nearest(options: tuple[float, ...], value: float) -> float:
-    """The option closest to `value` on a log scale (for defaults that are not a stop)."""
-    array = np.asarray(options)
-    positive = np.where(array > 0, array, np.nan)
-    if value <= 0:
-        return float(array[np.argmin(np.abs(array - value))])
-    return float(array[np.nanargmin(np.abs(np.log(positive) - np.log(value)))])
-
-
 def key_for(prefix: str, variant: str, name: str) -> str:
     """Widget key and URL parameter, e.g. "pg_adam_lr"."""
     return f"{prefix}_{VARIANTS[variant].slug}_{SHORT[name]}"
 
 
 def control_for(prefix: str, variant: str, name: str, default: float) -> Control:
+    """The widget of one hyperparameter: a select-slider over `STOPS` (the stop nearest to
+    `default` on a log scale), or a slider for β1, ρ and momentum."""
     key, label, help_text = key_for(prefix, variant, name), LABELS[name], HELP[name]
-    if name == "learning_rate":
-        return Choice(
+    if name in STOPS:
+        options = STOPS[name]
+        choice = Choice(
             key,
             label,
-            nearest(LEARNING_RATES, default),
-            help_text,
-            LEARNING_RATES,
-            format_number,
-            True,
+            options[0],
+            help=help_text,
+            options=options,
+            format_func=format_number,
+            slider=True,
         )
-    if name == "beta2":
-        return Choice(key, label, nearest(BETA2, default), help_text, BETA2, format_number, True)
-    if name == "epsilon":
-        return Choice(
-            key, label, nearest(EPSILONS, default), help_text, EPSILONS, format_number, True
-        )
-    if name == "weight_decay":
-        return Choice(
-            key,
-            label,
-            nearest(WEIGHT_DECAYS, default),
-            help_text,
-            WEIGHT_DECAYS,
-            format_number,
-            True,
-        )
-    if name == "momentum":
-        return Slider(key, label, float(default), help_text, 0.0, 0.99, 0.01, "%.2f")
-    return Slider(key, label, float(default), help_text, 0.0, 0.999, 0.001, "%.3f")  # β1, ρ
+        return dataclasses.replace(choice, default=choice.coerce(float(default)))
+    high, step, shown = (0.99, 0.01, "%.2f") if name == "momentum" else (0.999, 0.001, "%.3f")
+    return Slider(
+        key, label, float(default), help=help_text, low=0.0, high=high, step=step, format=shown
+    )
 
 
 def controls_for(
@@ -113,3 +122,15 @@ def controls_for(
             name: control_for(prefix, variant, name, values[name]) for name in entry.hyperparameters
         }
     return controls
+
+
+def setting_values(controls: Mapping[str, Mapping[str, Control]], setting: Setting) -> dict:
+    """Widget key -> value for one optimizer of a scenario, on the stops the widgets offer."""
+    own = controls[setting.variant]
+    return {own[name].key: own[name].coerce(value) for name, value in setting.hyperparameters}
+
+
+def scenario_values(controls: Mapping[str, Mapping[str, Control]], scenario: Scenario) -> dict:
+    """Widget key -> value for every hyperparameter `scenario` sets (`controls` from
+    `controls_for`)."""
+    return {k: v for s in scenario.optimizers for k, v in setting_values(controls, s).items()}

@@ -19,3 +19,16 @@ def ensure_app_shell() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+# The Experiments page once held three tabs; its links carried the open tab as `ex_view`.
+_LEGACY_VIEWS = {"Basins": "pages/basins.py", "Noise": "pages/noise.py"}
+
+
+def legacy_experiments_link() -> None:
+    """Send an old /experiments?ex_view=Basins (or Noise) link to that tool's own page, with
+    the rest of its settings."""
+    target = _LEGACY_VIEWS.get(st.query_params.get("ex_view", ""))
+    if target is not None:
+        query = {key: st.query_params.get_all(key) for key in st.query_params if key != "ex_view"}
+        st.switch_page(target, query_params=query)

@@ -1,4 +1,4 @@
-"""The Experiments page through Streamlit's AppTest, with small grids so that it stays fast."""
+"""The Experiments pages (Sweep, Basins, Noise) through AppTest, with small grids so they stay fast."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.markdown import shown
 from tests.plotly_data import values
 
 TIMEOUT = 120
 APP = str(Path(__file__).parents[2] / "app.py")
-PAGE = "pages/experiments.py"
 SMALL = {"ex_grid": "10", "ex_steps": "100"}
 
 
-def open_page(query: dict | None = None) -> AppTest:
+def open_page(query: dict | None = None, page: str = "pages/sweep.py") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.switch_page(PAGE).run()
+    at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
 
@@ -99,11 +99,12 @@ def test_choosing_the_same_hyperparameter_twice_is_explained_not_raised():
 
 def test_a_tampered_link_warns_and_falls_back_to_the_default():
     at = open_page({**SMALL, "ex_steps": "lots"})
-    assert at.warning and "ex_steps=lots (not a number)" in at.warning[0].value
+    assert at.warning and "ex_steps=lots (not a number)" in shown(at.warning[0].value)
+    assert at.slider(key="ex_steps").value == 1000
 
 
-def test_basins_tab_shows_two_maps_and_both_paths_from_a_start_where_they_differ():
-    at = open_page({"ex_view": "Basins", "ex_basin_grid": "20", "ex_basin_steps": "200"})
+def test_basins_page_shows_two_maps_and_both_paths_from_a_start_where_they_differ():
+    at = open_page({"ex_basin_grid": "20", "ex_basin_steps": "200"}, "pages/basins.py")
     figures = charts(at)
     assert len(figures) == 3  # the two maps, the paths, the loss
     maps, paths, _ = figures
@@ -119,10 +120,8 @@ def test_basins_tab_shows_two_maps_and_both_paths_from_a_start_where_they_differ
     assert shares[["SGD", "Adam"]].sum().tolist() == pytest.approx([1.0, 1.0])
 
 
-def test_noise_tab_compares_four_optimizers_over_the_seeds():
-    at = open_page(
-        {"ex_view": "Noise", "ex_seeds": "3", "ex_noise_steps": "60", "ex_tune": "manual"}
-    )
+def test_noise_page_compares_four_optimizers_over_the_seeds():
+    at = open_page({"ex_seeds": "3", "ex_noise_steps": "60", "ex_tune": "manual"}, "pages/noise.py")
     figures = charts(at)
     assert len(figures) == 1
     noise = figures[0]
@@ -135,8 +134,8 @@ def test_noise_tab_compares_four_optimizers_over_the_seeds():
     assert at.markdown and any("Median f − f* after 60 steps" in m.value for m in at.markdown)
 
 
-def test_noise_tab_searches_each_learning_rate_by_default():
-    at = open_page({"ex_view": "Noise", "ex_seeds": "2", "ex_noise_steps": "40"})
+def test_noise_page_searches_each_learning_rate_by_default():
+    at = open_page({"ex_seeds": "2", "ex_noise_steps": "40"}, "pages/noise.py")
     assert not at.exception
     table = at.dataframe[0].value
     rates = [float(s.split("α=")[1].split(",")[0]) for s in table["settings"]]
@@ -155,3 +154,10 @@ def test_reset_puts_the_sweep_back_to_its_defaults():
     assert at.selectbox(key="ex_optimizer").value == "Adam"
     assert at.slider(key="ex_grid").value == 60
     assert heatmaps(charts(at)[0])[0].shape == (60, 60)
+
+
+def test_an_old_experiments_link_to_a_tab_opens_that_tools_page():
+    at = open_page({"ex_view": "Basins", "ex_basin_grid": "20", "ex_basin_steps": "100"})
+    assert not at.exception
+    assert at.title[0].value == "Basins of attraction"
+    assert heatmaps(charts(at)[0])[0].shape == (20, 20)

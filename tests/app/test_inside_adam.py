@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.adam import PRESETS_BY_KEY
 from optim.inside import settle_step
+from tests.markdown import shown
 from tests.plotly_data import values
+from ui.hyperparameters import SHORT
 
 TIMEOUT = 60
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -127,7 +129,7 @@ def test_variant_adamw_and_weight_decay():
 
 
 @pytest.mark.parametrize(
-    ("convention", "mark"), [("keras", r"\hat\alpha_t"), ("optax", r"\hat m_t")]
+    ("convention", "mark"), [("keras", r"\epsilon_t &= \hat\epsilon"), ("optax", r"\hat m_t")]
 )
 def test_convention(convention, mark):
     at = change(open_page(), "selectbox", "ia_convention", convention)
@@ -182,10 +184,28 @@ def test_presets(key):
     preset = PRESETS_BY_KEY[key]
     at = change(open_page(), "selectbox", "ia_preset", key)
     assert any(preset.title in info.value for info in at.info)
-    for widget_key, value in preset.values:
+    ((variant, hyperparameters),) = preset.optimizers
+    expected_widgets = {
+        "ia_function": preset.function,
+        "ia_x": preset.start[0],
+        "ia_y": preset.start[1],
+        "ia_steps": preset.steps,
+        "ia_variant": variant,
+        "ia_convention": preset.convention,
+        "ia_bias": preset.bias_correction,
+        "ia_schedule": preset.schedule,
+        **{
+            f"ia_adam_{SHORT[name]}": value
+            for name, value in hyperparameters
+            if name != "weight_decay"
+        },
+    }
+    if variant == "AdamW":
+        expected_widgets["ia_adamw_wd"] = dict(hyperparameters)["weight_decay"]
+    for widget_key, value in expected_widgets.items():
         assert at.session_state[widget_key] == value, widget_key
     # A preset opens the tab where its lesson is drawn.
-    tab = preset.settings()["ia_tab"]
+    tab = preset.view
     expected = {
         "Bias correction": {"ia_bias_factors"},
         "Frameworks": {"ia_conventions"},
@@ -230,12 +250,12 @@ def test_link_values_are_used():
     at = open_page({"ia_adam_lr": "0.05", "ia_steps": "200", "ia_convention": "Keras"})
     assert at.select_slider(key="ia_adam_lr").value == 0.05
     assert {len(values(t["y"])) for t in charts(at)["ia_steps_chart"]["data"]} == {200}
-    assert r"\hat\alpha_t" in inspector(at)
+    assert r"\epsilon_t &= \hat\epsilon" in inspector(at)
 
 
 def test_tampered_link_is_reported():
     at = open_page({"ia_adam_b1": "abc", "ia_steps": "99999"})
     (warning,) = at.warning
-    assert "ia_adam_b1=abc (not a number)" in warning.value
-    assert "ia_steps=99999 (outside 10 … 1000)" in warning.value
+    assert "ia_adam_b1=abc (not a number): 0.9 is shown instead" in shown(warning.value)
+    assert "ia_steps=99999 (outside 10 … 1000): 300 is shown instead" in shown(warning.value)
     assert at.slider(key="ia_adam_b1").value == 0.9

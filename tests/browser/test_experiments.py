@@ -1,4 +1,4 @@
-"""The Experiments page in a real browser: heatmaps and basin maps draw, clicks pick a run."""
+"""The Experiments pages in a real browser: heatmaps and basin maps draw, clicks pick a run."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot"
 NUMBER = r"−?-?\d+(?:\.\d+)?(?:e[−-]?\d+)?"
 
 
-def open_experiments(page, app_url, charts: int = 3) -> None:
-    """Open the app, then the page from the navigation (as a visitor does)."""
+def open_experiments(page, app_url, tool: str = "Sweep", charts: int = 3) -> None:
+    """Open the app, then the tool's page from the navigation (as a visitor does)."""
     page.set_viewport_size({"width": 1440, "height": 2600})
     page.goto(app_url)
     wait_for_app(page, charts=1)
-    page.get_by_role("link", name="Experiments").click()
+    page.get_by_role("link", name=tool).click()
     settle(page, charts)
 
 
@@ -113,8 +113,7 @@ def test_sweep_heatmap_draws_and_a_click_shows_that_cells_run(page, app_url):
 
 
 def test_basin_maps_draw_and_a_click_shows_both_paths_from_that_start(page, app_url):
-    open_experiments(page, app_url)
-    page.get_by_role("tab", name="Basins").click()
+    open_experiments(page, app_url, "Basins", charts=0)
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] "
         ".js-plotly-plot\")).some(gd => gd._fullLayout.title.text.includes('Himmelblau'))",
@@ -158,9 +157,8 @@ def test_basin_maps_draw_and_a_click_shows_both_paths_from_that_start(page, app_
     assert page.console_errors == []
 
 
-def test_noise_tab_draws_a_band_and_a_mean_per_optimizer(page, app_url):
-    open_experiments(page, app_url)
-    page.get_by_role("tab", name="Noise").click()
+def test_noise_page_draws_a_band_and_a_mean_per_optimizer(page, app_url):
+    open_experiments(page, app_url, "Noise", charts=0)
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] "
         ".js-plotly-plot\")).some(gd => gd._fullLayout.title.text.includes('seeds'))",

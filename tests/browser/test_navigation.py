@@ -9,11 +9,12 @@ from tests.browser.conftest import start_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-TITLES = ["Playground", "Inside Adam", "Experiments"]
+TITLES = ["Playground", "Inside Adam", "Sweep", "Basins", "Noise"]
 
 
 @pytest.mark.parametrize(
-    ("path", "title"), [("experiments", "Experiments"), ("inside_adam", "Inside Adam")]
+    ("path", "title"),
+    [("experiments", "Sweep"), ("inside_adam", "Inside Adam"), ("basins", "Basins of attraction")],
 )
 def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path, title):
     server, url = start_server(f"streamlit-{path}.log")
@@ -27,7 +28,7 @@ def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path
         page.wait_for_function(
             "titles => { const links = Array.from(document.querySelectorAll("
             "\"[data-testid='stSidebarNav'] a\")).map(a => a.innerText.trim());"
-            " return links.length === 3 && titles.every((t, i) => links[i].endsWith(t)); }",
+            " return links.length === titles.length && titles.every((t, i) => links[i].endsWith(t)); }",
             arg=TITLES,
             timeout=30_000,
         )

@@ -13,6 +13,7 @@ from optim import SGD, Adam, run
 from optim.inside import (
     ADAM_VARIANTS,
     SCHEDULES,
+    InsideSettings,
     convention_gaps,
     convention_runs,
     correction_factor,
@@ -32,6 +33,27 @@ from optim.inside import (
 ROSENBROCK = get_function("rosenbrock")
 START = (-1.5, 2.5)
 DEFAULT = {"learning_rate": 0.02, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+
+
+def setup(
+    steps: int,
+    variant: str = "Adam",
+    hyperparameters: dict | None = None,
+    convention: str = "pytorch",
+    bias: bool = True,
+    schedule: str = "constant",
+) -> InsideSettings:
+    """The page's settings record for a run on Rosenbrock from START."""
+    return InsideSettings(
+        function="rosenbrock",
+        start=START,
+        steps=steps,
+        variant=variant,
+        hyperparameters=tuple((hyperparameters or DEFAULT).items()),
+        convention=convention,
+        bias_correction=bias,
+        schedule=schedule,
+    )
 
 
 def brute_force_settle_step(beta: float, threshold: float) -> int:
@@ -77,7 +99,7 @@ def test_first_moment_example_is_the_course_one():
 
 
 def test_first_step_is_alpha_with_and_about_three_alpha_without_correction():
-    runs = inside_runs(ROSENBROCK, START, 5, "Adam", DEFAULT)
+    runs = inside_runs(setup(5, "Adam", DEFAULT))
     first = first_step(runs.corrected, runs.uncorrected)
     np.testing.assert_allclose(first.with_correction, 0.02, rtol=1e-6)
     np.testing.assert_allclose(first.without_correction, 0.02 * 0.1 / math.sqrt(0.001), rtol=1e-6)
@@ -108,7 +130,7 @@ def test_inspector_numbers_reproduce_the_next_point(variant, convention, bias, s
     settings = {**DEFAULT, "epsilon": 1e-3}
     if variant == "AdamW":
         settings["weight_decay"] = 0.1
-    runs = inside_runs(ROSENBROCK, START, 120, variant, settings, convention, bias, schedule)
+    runs = inside_runs(setup(120, variant, settings, convention, bias, schedule))
     trajectory = runs.main
     for t in (1, 2, 3, 10, 57, 120):
         n = step_numbers(trajectory, t)
@@ -150,7 +172,7 @@ def test_inspector_numbers_reproduce_the_next_point(variant, convention, bias, s
 
 
 def test_inspector_reads_the_scheduled_learning_rate():
-    runs = inside_runs(ROSENBROCK, START, 100, "Adam", DEFAULT, schedule="warmup")
+    runs = inside_runs(setup(100, "Adam", DEFAULT, schedule="warmup"))
     assert step_numbers(runs.main, 1).learning_rate == pytest.approx(0.002)
     assert step_numbers(runs.main, 11).learning_rate == pytest.approx(0.02)
 
@@ -178,17 +200,17 @@ def test_a_diverged_step_is_flagged():
 # -- series ---------------------------------------------------------------------------------
 def test_decay_terms_and_adaptive_steps_add_up_to_the_update():
     settings = {**DEFAULT, "weight_decay": 0.3}
-    trajectory = inside_runs(ROSENBROCK, START, 50, "AdamW", settings).main
+    trajectory = inside_runs(setup(50, "AdamW", settings)).main
     decay = decay_terms(trajectory)
     np.testing.assert_allclose(decay, 0.02 * 0.3 * trajectory.params[:-1], rtol=1e-12)
     adaptive = np.array([step_numbers(trajectory, t).terms.step for t in range(1, 51)])
     np.testing.assert_allclose(-decay - adaptive, trajectory.updates, rtol=1e-9, atol=1e-15)
-    plain = inside_runs(ROSENBROCK, START, 5, "Adam", DEFAULT).main
+    plain = inside_runs(setup(5, "Adam", DEFAULT)).main
     assert not decay_terms(plain).any()
 
 
 def test_convention_gaps_optax_is_pytorch_keras_is_not():
-    conventions = convention_runs(ROSENBROCK, START, 100, "Adam", DEFAULT)
+    conventions = convention_runs(setup(100, "Adam", DEFAULT))
     gaps = convention_gaps(conventions)
     assert set(gaps) == {"keras", "optax"}
     assert gaps["optax"].max() < 1e-12
@@ -196,7 +218,7 @@ def test_convention_gaps_optax_is_pytorch_keras_is_not():
 
 
 def test_nearest_step_finds_the_point_clicked():
-    trajectory = inside_runs(ROSENBROCK, START, 80, "Adam", DEFAULT).main
+    trajectory = inside_runs(setup(80, "Adam", DEFAULT)).main
     for t in (1, 17, 80):
         x, y = trajectory.params[t]
         assert nearest_step(trajectory, x + 1e-9, y) == t
@@ -218,8 +240,8 @@ def test_schedules_scale_alpha_between_zero_and_one(kind):
 
 
 def test_series_has_one_row_per_step_and_every_drawn_quantity():
-    runs = inside_runs(ROSENBROCK, START, 40, "AMSGrad", DEFAULT, schedule="cosine")
-    columns = series(runs, convention_runs(ROSENBROCK, START, 40, "AMSGrad", DEFAULT))
+    runs = inside_runs(setup(40, "AMSGrad", DEFAULT, schedule="cosine"))
+    columns = series(runs, convention_runs(setup(40, "AMSGrad", DEFAULT)))
     assert {len(values) for values in columns.values()} == {41}
     for name in (
         "x",
@@ -240,53 +262,49 @@ def test_series_has_one_row_per_step_and_every_drawn_quantity():
 
 
 # -- what the presets promise ----------------------------------------------------------------
-def preset_runs(key: str, steps: int = 300):
-    values = PRESETS_BY_KEY[key].settings()
-    settings = {
-        "learning_rate": values["ia_adam_lr"],
-        "beta1": values["ia_adam_b1"],
-        "beta2": values["ia_adam_b2"],
-        "epsilon": values["ia_adam_eps"],
-    }
-    if values["ia_variant"] == "AdamW":
-        settings["weight_decay"] = values["ia_adamw_wd"]
-    arguments = (
-        get_function(values["ia_function"]),
-        (values["ia_x"], values["ia_y"]),
-        values["ia_steps"],
-        values["ia_variant"],
-        settings,
+def preset_runs(key: str):
+    """The runs of an Inside Adam scenario, and its settings record."""
+    scenario = PRESETS_BY_KEY[key]
+    ((variant, hyperparameters),) = scenario.optimizers
+    settings = InsideSettings(
+        function=scenario.function,
+        start=scenario.start,
+        steps=scenario.steps,
+        variant=variant,
+        hyperparameters=hyperparameters,
+        convention=scenario.convention,
+        bias_correction=scenario.bias_correction,
+        schedule=scenario.schedule,
     )
-    runs = inside_runs(
-        *arguments, values["ia_convention"], values["ia_bias"], values["ia_schedule"]
-    )
-    return runs, arguments, values
+    return inside_runs(settings), settings
 
 
 def test_preset_defaults_x_gets_about_a_third_of_ys_rate():
-    runs, _, _ = preset_runs("defaults")
+    runs, _ = preset_runs("defaults")
     for t in (10, 100, 300):
         assert 2.5 < rate_comparison(runs.main, t).ratio < 3.6
 
 
 def test_preset_epsilon_keras_drifts_optax_does_not():
-    _, arguments, values = preset_runs("epsilon")
-    gaps = convention_gaps(convention_runs(*arguments, values["ia_bias"], values["ia_schedule"]))
+    _, settings = preset_runs("epsilon")
+    assert settings.convention == "keras" and dict(settings.hyperparameters)["epsilon"] == 0.1
+    gaps = convention_gaps(convention_runs(settings))
     assert 0.01 < gaps["keras"][-1] < 0.04
     assert gaps["optax"].max() < 1e-12
-    assert 1 / math.sqrt(1 - values["ia_adam_b2"]) == pytest.approx(31.6, rel=0.01)  # "32 times"
+    beta2 = dict(settings.hyperparameters)["beta2"]
+    assert 1 / math.sqrt(1 - beta2) == pytest.approx(31.6, rel=0.01)  # "32 times"
 
 
 def test_preset_beta2_gets_much_closer_to_the_minimum():
-    default, _, _ = preset_runs("defaults")
-    short, _, _ = preset_runs("beta2")
+    default, _ = preset_runs("defaults")
+    short, _ = preset_runs("beta2")
     near = ROSENBROCK.nearest_minimum(short.main.params[-1])[1]
     far = ROSENBROCK.nearest_minimum(default.main.params[-1])[1]
     assert near < 0.1 < far
 
 
 def test_preset_no_bias_correction_steps_about_three_times_longer():
-    runs, _, _ = preset_runs("no-bias")
+    runs, _ = preset_runs("no-bias")
     assert not runs.main.optimizer.bias_correction
     first = first_step(runs.corrected, runs.uncorrected)
     assert first.without_correction / first.with_correction == pytest.approx([3.16, 3.16], 0.01)
@@ -296,15 +314,15 @@ def test_preset_no_bias_correction_steps_about_three_times_longer():
 
 
 def test_preset_amsgrad_v_max_holds_the_largest_v_and_optax_leaves_pytorch():
-    runs, arguments, values = preset_runs("amsgrad")
+    runs, settings = preset_runs("amsgrad")
     state = runs.main.state
     np.testing.assert_array_equal(state["v_max"], np.maximum.accumulate(state["v"], axis=0))
-    gaps = convention_gaps(convention_runs(*arguments, values["ia_bias"], values["ia_schedule"]))
+    gaps = convention_gaps(convention_runs(settings))
     assert gaps["optax"][10] > 1e-3
 
 
 def test_preset_adamw_decay_dominates_x_and_the_run_ends_near_the_origin():
-    runs, _, _ = preset_runs("adamw")
+    runs, _ = preset_runs("adamw")
     decay, adaptive = (
         np.abs(decay_terms(runs.main)),
         np.abs(-runs.main.updates - decay_terms(runs.main)),
@@ -314,7 +332,7 @@ def test_preset_adamw_decay_dominates_x_and_the_run_ends_near_the_origin():
 
 
 def test_preset_warmup_starts_at_a_tenth_and_reaches_alpha_after_30_steps():
-    runs, _, _ = preset_runs("warmup")
+    runs, _ = preset_runs("warmup")
     rates = runs.main.learning_rate
     assert rates[0] == pytest.approx(0.002)
     assert rates[30] == pytest.approx(0.02)

@@ -14,7 +14,13 @@ import plotly.io as pio
 import pytest
 
 from functions import get_function
-from optim.inside import convention_gaps, convention_runs, inside_runs, step_numbers
+from optim.inside import (
+    InsideSettings,
+    convention_gaps,
+    convention_runs,
+    inside_runs,
+    step_numbers,
+)
 from viz.inside import (
     CLICK_TARGETS,
     bias_figure,
@@ -35,6 +41,29 @@ from viz.style import TINY
 ROSENBROCK = get_function("rosenbrock")
 START = (-1.5, 2.5)
 DEFAULT = {"learning_rate": 0.02, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+
+
+def setup(
+    steps: int,
+    variant: str = "Adam",
+    hyperparameters: dict | None = None,
+    convention: str = "pytorch",
+    bias: bool = True,
+    schedule: str = "constant",
+) -> InsideSettings:
+    """The page's settings record for a run on Rosenbrock from START."""
+    return InsideSettings(
+        function="rosenbrock",
+        start=START,
+        steps=steps,
+        variant=variant,
+        hyperparameters=tuple((hyperparameters or DEFAULT).items()),
+        convention=convention,
+        bias_correction=bias,
+        schedule=schedule,
+    )
+
+
 PAYLOAD_LIMIT = 300 * 1024  # bytes of figure JSON per slider change
 
 
@@ -57,7 +86,7 @@ def traces_by_name(figure: go.Figure) -> dict:
 
 # -- figures ------------------------------------------------------------------------------------
 def test_path_figure_marks_the_step_and_offers_click_targets(landscape):
-    runs = inside_runs(ROSENBROCK, START, 300, "Adam", DEFAULT, schedule="cosine")
+    runs = inside_runs(setup(300, "Adam", DEFAULT, schedule="cosine"))
     figure = validated(path_figure(ROSENBROCK, *landscape, runs, 25))
     names = traces_by_name(figure)
     assert {"Adam", "Adam without bias correction", "Adam at a constant α"} <= set(names)
@@ -74,7 +103,7 @@ def test_path_figure_marks_the_step_and_offers_click_targets(landscape):
 
 
 def test_steps_figure_has_four_rows_and_one_step_line():
-    runs = inside_runs(ROSENBROCK, START, 300, "AMSGrad", DEFAULT)
+    runs = inside_runs(setup(300, "AMSGrad", DEFAULT))
     figure = validated(steps_figure(runs, 40))
     rows = {}
     for trace in figure.data:
@@ -97,7 +126,7 @@ def test_steps_figure_has_four_rows_and_one_step_line():
 
 
 def test_steps_figure_thins_long_runs():
-    runs = inside_runs(ROSENBROCK, START, 1000, "Adam", DEFAULT)
+    runs = inside_runs(setup(1000, "Adam", DEFAULT))
     figure = validated(steps_figure(runs, 1))
     assert {len(trace.y) for trace in figure.data} == {500}
     assert {trace.dx for trace in figure.data} == {2}
@@ -114,7 +143,7 @@ def test_bias_figure_labels_the_settle_steps():
 
 
 def test_conventions_figure_draws_exact_agreement_at_the_floor():
-    gaps = convention_gaps(convention_runs(ROSENBROCK, START, 50, "Adam", DEFAULT))
+    gaps = convention_gaps(convention_runs(setup(50, "Adam", DEFAULT)))
     figure = validated(conventions_figure(gaps, 5))
     names = traces_by_name(figure)
     assert set(names) == {"Keras − PyTorch", "Optax − PyTorch"}
@@ -123,9 +152,7 @@ def test_conventions_figure_draws_exact_agreement_at_the_floor():
 
 
 def test_variant_figures():
-    runs = inside_runs(
-        ROSENBROCK, START, 200, "AdamW", {**DEFAULT, "weight_decay": 0.3}, schedule="step"
-    )
+    runs = inside_runs(setup(200, "AdamW", {**DEFAULT, "weight_decay": 0.3}, schedule="step"))
     schedule = validated(schedule_figure(runs, 3))
     assert schedule.data[0].name == "α_t (scheduled)"
     assert schedule.data[0].y[0] == pytest.approx(0.02) and schedule.data[0].y[-1] < 0.003
@@ -135,7 +162,7 @@ def test_variant_figures():
 
 @pytest.mark.parametrize("steps", [300, 1000])
 def test_figures_of_one_slider_change_stay_small(landscape, steps):
-    runs = inside_runs(ROSENBROCK, START, steps, "AMSGrad", DEFAULT, schedule="warmup")
+    runs = inside_runs(setup(steps, "AMSGrad", DEFAULT, schedule="warmup"))
     figures = [
         path_figure(ROSENBROCK, *landscape, runs, 10),
         steps_figure(runs, 10),
@@ -186,7 +213,7 @@ CASES = [
 @pytest.mark.parametrize(("variant", "convention", "bias"), CASES)
 def test_printed_numbers_are_consistent_at_their_precision(variant, convention, bias):
     settings = {**DEFAULT, "weight_decay": 0.1} if variant == "AdamW" else DEFAULT
-    runs = inside_runs(ROSENBROCK, START, 60, variant, settings, convention, bias)
+    runs = inside_runs(setup(60, variant, settings, convention, bias))
     for t in (1, 9, 60):
         n = step_numbers(runs.main, t)
         for axis in (0, 1):
@@ -238,7 +265,7 @@ def test_printed_numbers_are_consistent_at_their_precision(variant, convention, 
 
 
 def test_step_latex_shows_both_coordinates_under_each_equation():
-    runs = inside_runs(ROSENBROCK, START, 20, "Adam", DEFAULT)
+    runs = inside_runs(setup(20, "Adam", DEFAULT))
     latex = step_latex(step_numbers(runs.main, 20))
     assert latex.startswith(r"\begin{aligned}") and latex.endswith(r"\end{aligned}")
     assert latex.count("{x:}") == latex.count("{y:}") == 6
@@ -248,8 +275,8 @@ def test_step_latex_shows_both_coordinates_under_each_equation():
 
 # -- export ------------------------------------------------------------------------------------
 def test_csv_holds_every_series_at_full_precision():
-    runs = inside_runs(ROSENBROCK, START, 30, "Adam", DEFAULT)
-    conventions = convention_runs(ROSENBROCK, START, 30, "Adam", DEFAULT)
+    runs = inside_runs(setup(30, "Adam", DEFAULT))
+    conventions = convention_runs(setup(30, "Adam", DEFAULT))
     table = pd.read_csv(io.BytesIO(runs_csv(runs, conventions)))
     assert len(table) == 31
     assert table["step"].tolist() == list(range(31))

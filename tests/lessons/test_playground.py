@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from functions import get_function, parse_expression
-from lessons.presets import DEFAULT, PRESETS, PRESETS_BY_KEY
+from lessons.playground import DEFAULT, PRESETS, PRESETS_BY_KEY
 from optim import run
 from optim.catalog import VARIANTS, make_optimizer
 from ui.hyperparameters import BETA2, EPSILONS, LEARNING_RATES

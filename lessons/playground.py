@@ -1,37 +1,16 @@
 """Teacher presets for the Playground: a scenario each, with what to notice.
 
-Every claim in a `notice` is checked by tests/lessons/test_presets.py against the runs the
-preset produces, so the text cannot drift away from what the page shows.
+Every claim in a `notice` is checked by tests/lessons/test_playground.py against the runs the
+scenario produces, so the text cannot drift away from what the page shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-
-@dataclass(frozen=True)
-class Preset:
-    key: str
-    title: str
-    notice: str
-    function: str
-    start: tuple[float, float]
-    steps: int
-    optimizers: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
-    expression: str = ""
-
-    def settings(self) -> dict[str, dict[str, Any]]:
-        """Optimizer name -> the hyperparameters the preset sets."""
-        return {name: dict(values) for name, values in self.optimizers}
-
-
-def _opt(name: str, **hyperparameters: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:
-    return name, tuple(hyperparameters.items())
+from lessons.scenarios import Scenario, by_key, optimizer
 
 
 # What the Playground shows when it opens, and what Reset returns to.
-DEFAULT = Preset(
+DEFAULT = Scenario(
     key="default",
     title="SGD, Adam and RMSProp on Rosenbrock",
     notice=(
@@ -42,14 +21,14 @@ DEFAULT = Preset(
     start=(-1.5, 2.5),
     steps=1000,
     optimizers=(
-        _opt("SGD", learning_rate=0.001),
-        _opt("Adam", learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8),
-        _opt("RMSProp", learning_rate=0.002, rho=0.99, epsilon=1e-8),
+        optimizer("SGD", learning_rate=0.001),
+        optimizer("Adam", learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8),
+        optimizer("RMSProp", learning_rate=0.002, rho=0.99, epsilon=1e-8),
     ),
 )
 
-PRESETS: tuple[Preset, ...] = (
-    Preset(
+PRESETS: tuple[Scenario, ...] = (
+    Scenario(
         key="course",
         title="The course example: SGD, Adam and RMSProp at α = 0.001",
         notice=(
@@ -64,12 +43,12 @@ PRESETS: tuple[Preset, ...] = (
         start=(-1.5, 2.5),
         steps=1000,
         optimizers=(
-            _opt("SGD", learning_rate=0.001),
-            _opt("Adam", learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8),
-            _opt("RMSProp", learning_rate=0.001, rho=0.99, epsilon=1e-8),
+            optimizer("SGD", learning_rate=0.001),
+            optimizer("Adam", learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8),
+            optimizer("RMSProp", learning_rate=0.001, rho=0.99, epsilon=1e-8),
         ),
     ),
-    Preset(
+    Scenario(
         key="valley",
         title="SGD zig-zags across a narrow valley, Adam follows it",
         notice=(
@@ -83,12 +62,12 @@ PRESETS: tuple[Preset, ...] = (
         start=(-1.5, 2.5),
         steps=1500,
         optimizers=(
-            _opt("SGD", learning_rate=0.002),
-            _opt("SGD + momentum", learning_rate=0.0002, momentum=0.9),
-            _opt("Adam", learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8),
+            optimizer("SGD", learning_rate=0.002),
+            optimizer("SGD + momentum", learning_rate=0.0002, momentum=0.9),
+            optimizer("Adam", learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8),
         ),
     ),
-    Preset(
+    Scenario(
         key="first-step",
         title="Adam's first step has length α, whatever the gradient",
         notice=(
@@ -101,11 +80,11 @@ PRESETS: tuple[Preset, ...] = (
         start=(-1.5, 1.5),
         steps=60,
         optimizers=(
-            _opt("Adam", learning_rate=0.05, beta1=0.9, beta2=0.999, epsilon=1e-8),
-            _opt("SGD", learning_rate=0.0001),
+            optimizer("Adam", learning_rate=0.05, beta1=0.9, beta2=0.999, epsilon=1e-8),
+            optimizer("SGD", learning_rate=0.0001),
         ),
     ),
-    Preset(
+    Scenario(
         key="large-epsilon",
         title="A large ε turns Adam into SGD",
         notice=(
@@ -119,12 +98,12 @@ PRESETS: tuple[Preset, ...] = (
         start=(-4.0, 3.0),
         steps=1000,
         optimizers=(
-            _opt("Adam", learning_rate=0.5, beta1=0.0, beta2=0.999, epsilon=1.0),
-            _opt("SGD", learning_rate=0.5),
-            _opt("RMSProp", learning_rate=0.01, rho=0.99, epsilon=1e-8),
+            optimizer("Adam", learning_rate=0.5, beta1=0.0, beta2=0.999, epsilon=1.0),
+            optimizer("SGD", learning_rate=0.5),
+            optimizer("RMSProp", learning_rate=0.01, rho=0.99, epsilon=1e-8),
         ),
     ),
-    Preset(
+    Scenario(
         key="small-beta2",
         title="β2 too small makes Adam jumpy; AMSGrad calms it",
         notice=(
@@ -137,11 +116,11 @@ PRESETS: tuple[Preset, ...] = (
         start=(-4.0, 4.0),
         steps=1000,
         optimizers=(
-            _opt("Adam", learning_rate=0.1, beta1=0.9, beta2=0.9, epsilon=1e-8),
-            _opt("AMSGrad", learning_rate=0.1, beta1=0.9, beta2=0.9, epsilon=1e-8),
+            optimizer("Adam", learning_rate=0.1, beta1=0.9, beta2=0.9, epsilon=1e-8),
+            optimizer("AMSGrad", learning_rate=0.1, beta1=0.9, beta2=0.9, epsilon=1e-8),
         ),
     ),
-    Preset(
+    Scenario(
         key="overshoot",
         title="Momentum overshoots a minimum",
         notice=(
@@ -154,12 +133,12 @@ PRESETS: tuple[Preset, ...] = (
         start=(-1.5, 1.8),
         steps=300,
         optimizers=(
-            _opt("SGD", learning_rate=0.02),
-            _opt("SGD + momentum", learning_rate=0.02, momentum=0.95),
-            _opt("Nesterov", learning_rate=0.02, momentum=0.95),
+            optimizer("SGD", learning_rate=0.02),
+            optimizer("SGD + momentum", learning_rate=0.02, momentum=0.95),
+            optimizer("Nesterov", learning_rate=0.02, momentum=0.95),
         ),
     ),
-    Preset(
+    Scenario(
         key="saddle",
         title="The saddle: where the gradient vanishes but nothing is minimal",
         notice=(
@@ -172,11 +151,11 @@ PRESETS: tuple[Preset, ...] = (
         start=(-1.8, 0.001),
         steps=300,
         optimizers=(
-            _opt("SGD", learning_rate=0.01),
-            _opt("Adam", learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8),
+            optimizer("SGD", learning_rate=0.01),
+            optimizer("Adam", learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8),
         ),
     ),
-    Preset(
+    Scenario(
         key="per-parameter",
         title="Per-parameter step sizes on an ill-conditioned bowl",
         notice=(
@@ -189,12 +168,12 @@ PRESETS: tuple[Preset, ...] = (
         start=(-2.5, 2.5),
         steps=300,
         optimizers=(
-            _opt("SGD", learning_rate=0.15),
-            _opt("Adam", learning_rate=0.05, beta1=0.9, beta2=0.999, epsilon=1e-8),
-            _opt("RMSProp", learning_rate=0.02, rho=0.99, epsilon=1e-8),
+            optimizer("SGD", learning_rate=0.15),
+            optimizer("Adam", learning_rate=0.05, beta1=0.9, beta2=0.999, epsilon=1e-8),
+            optimizer("RMSProp", learning_rate=0.02, rho=0.99, epsilon=1e-8),
         ),
     ),
-    Preset(
+    Scenario(
         key="himmelblau",
         title="The course's Himmelblau animation: Adam from (−4, 4)",
         notice=(
@@ -207,10 +186,10 @@ PRESETS: tuple[Preset, ...] = (
         start=(-4.0, 4.0),
         steps=200,
         optimizers=(
-            _opt("Adam", learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8),
-            _opt("RMSProp", learning_rate=0.01, rho=0.99, epsilon=1e-8),
+            optimizer("Adam", learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8),
+            optimizer("RMSProp", learning_rate=0.01, rho=0.99, epsilon=1e-8),
         ),
     ),
 )
 
-PRESETS_BY_KEY = {preset.key: preset for preset in PRESETS}
+PRESETS_BY_KEY = by_key(PRESETS)

@@ -1,0 +1,282 @@
+"""Sweep: one optimizer over a grid of two hyperparameters, each cell a run; click a cell."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from functions import get_function, list_functions
+from lessons.experiments import COURSE_GRID_SEARCH
+from optim.catalog import SYMBOLS, VARIANTS
+from optim.experiments import COURSE_GRID, Axis, grid_search, sweep, sweep_work
+from ui.clicks import clicked, remember_click
+from ui.controls import Choice, Controls, Slider
+from ui.hyperparameters import SHORT, SWEEP_RANGES, controls_for, scenario_values
+from ui.objectives import show_formula
+from ui.progress import computed, progress_bar
+from ui.runs import builtin, landscape, trajectory
+from ui.shell import ensure_app_shell, legacy_experiments_link
+from ui.text import literal
+from viz.curves import loss_figure
+from viz.experiments import COLOR_BY, grid_search_table, sweep_figure, sweep_table, table_csv
+from viz.paths import race_figure
+from viz.style import chart_config, describe_hyperparameters, format_number
+
+ensure_app_shell()
+legacy_experiments_link()
+
+SCALE_NAMES = {"log": "log", "nines": "log of 1 − value", "linear": "linear"}
+SWEEPABLE = [name for name, v in VARIANTS.items() if len(v.hyperparameters) >= 2]
+SWEEP_AXES = {  # the two axes each optimizer opens with
+    "Adam": ("beta1", "beta2"),
+    "AdamW": ("learning_rate", "weight_decay"),
+    "AMSGrad": ("beta1", "beta2"),
+    "SGD + momentum": ("learning_rate", "momentum"),
+    "Nesterov": ("learning_rate", "momentum"),
+    "RMSProp": ("learning_rate", "rho"),
+    "Adagrad": ("learning_rate", "epsilon"),
+}
+SETTINGS = controls_for("ex", {"Adam": {"learning_rate": 0.02}})
+
+
+def symbol(name: str) -> str:
+    return SYMBOLS.get(name, name)
+
+
+def axis_controls(name: str) -> tuple[Choice, Choice, Choice]:
+    """From, to and spacing of a sweep axis over hyperparameter `name`."""
+    options, low, high, scale = SWEEP_RANGES[name]
+    short, shown = SHORT[name], symbol(name)
+    return (
+        Choice(
+            f"ex_{short}_from",
+            f"{shown} from",
+            low,
+            options=options,
+            format_func=format_number,
+            slider=True,
+        ),
+        Choice(
+            f"ex_{short}_to",
+            f"{shown} to",
+            high,
+            options=options,
+            format_func=format_number,
+            slider=True,
+        ),
+        Choice(
+            f"ex_{short}_scale",
+            f"{shown} spacing",
+            scale,
+            help="Log spacing makes 0.001, 0.01 and 0.1 equally far apart; "
+            "'log of 1 − value' does the same for 0.9, 0.99 and 0.999.",
+            options=["log", "nines", "linear"],
+            format_func=SCALE_NAMES.get,
+        ),
+    )
+
+
+AXIS_CONTROLS = {name: axis_controls(name) for name in SWEEP_RANGES}
+CONTROLS = Controls(
+    (
+        Choice("ex_optimizer", "Optimizer", "Adam", options=SWEEPABLE),
+        *(
+            Choice(
+                f"ex_{VARIANTS[v].slug}_{side}axis",
+                f"{side}-axis",
+                SWEEP_AXES[v][index],
+                options=list(VARIANTS[v].hyperparameters),
+                format_func=lambda n: f"{symbol(n)} ({n.replace('_', ' ')})",
+            )
+            for v in SWEEPABLE
+            for index, side in enumerate("xy")
+        ),
+        *(c for controls in AXIS_CONTROLS.values() for c in controls),
+        Choice(
+            "ex_function",
+            "Function",
+            "rosenbrock",
+            options=list_functions(),
+            format_func=lambda name: get_function(name).title,
+        ),
+        Slider("ex_x", "Start x", -1.5, low=-10.0, high=10.0, step=0.1, format="%.2f"),
+        Slider("ex_y", "Start y", 2.5, low=-10.0, high=10.0, step=0.1, format="%.2f"),
+        Slider("ex_steps", "Steps", 1000, low=50, high=2000, step=50),
+        Slider("ex_grid", "Grid (cells per axis)", 60, low=5, high=100, step=5),
+        Choice("ex_color", "Colour by", "loss", options=list(COLOR_BY), format_func=COLOR_BY.get),
+        *(c for controls in SETTINGS.values() for c in controls.values()),
+        Choice(
+            "ex_image", "Chart toolbar saves", "png", options=["png", "svg"], format_func=str.upper
+        ),
+    )
+)
+
+
+# -- callbacks: they only move values between scenarios, clicks and widgets --------------------
+def start_of_function() -> None:
+    x, y = get_function(st.session_state["ex_function"]).start
+    st.session_state.update(ex_x=float(x), ex_y=float(y))
+
+
+def course_grid_search() -> None:
+    """The course's grid search, inside a dense sweep around it."""
+    scenario = COURSE_GRID_SEARCH
+    ((variant, _),) = scenario.optimizers
+    values = {
+        "ex_optimizer": variant,
+        "ex_function": scenario.function,
+        "ex_x": scenario.start[0],
+        "ex_y": scenario.start[1],
+        "ex_steps": scenario.steps,
+        "ex_color": "loss",
+        **scenario_values(SETTINGS, scenario),
+    }
+    slug = VARIANTS[variant].slug
+    for side, axis in zip("xy", scenario.sweep, strict=True):
+        low, high, scale = AXIS_CONTROLS[axis.name]
+        values.update({f"ex_{slug}_{side}axis": axis.name, low.key: axis.low, high.key: axis.high})
+        values[scale.key] = axis.scale
+    st.session_state.update(values)
+
+
+# -- the core calls, cached on plain values -------------------------------------------------
+# A final-only sweep holds five (ny, nx) grids: a 100 × 100 one is about 2 MB.
+@st.cache_data(max_entries=24, show_spinner=False)
+def cached_sweep(variant, function, start, steps, x, y, fixed):
+    x_axis, y_axis = Axis(*x), Axis(*y)  # refuse a bad range before drawing a bar
+    cells = x_axis.count * y_axis.count
+    progress = progress_bar(
+        sweep_work(cells, steps), f"Running {cells:,} optimizations of {steps} steps…"
+    )
+    return sweep(variant, function, start, steps, x_axis, y_axis, dict(fixed), progress=progress)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def cached_grid_search(variant, function, start, steps, fixed):
+    return grid_search(variant, function, start, steps, COURSE_GRID, dict(fixed))
+
+
+# -- page -----------------------------------------------------------------------------------
+st.title("Sweep")
+st.markdown(
+    "Each cell is one run of the optimizer with the two hyperparameters of its row and column; "
+    "everything else stays fixed. Thousands of runs are one batched call: click any cell to see "
+    "its path. The seed material picks β1, β2 and α by training twelve models — here the whole "
+    "neighbourhood of those twelve is visible."
+)
+CONTROLS.warn_about_link()
+image_format = CONTROLS["ex_image"].render(st.sidebar)
+
+with st.sidebar:
+    st.button(COURSE_GRID_SEARCH.title, on_click=course_grid_search, width="stretch")
+    variant = CONTROLS["ex_optimizer"].render()
+    slug = VARIANTS[variant].slug
+    x_name = CONTROLS[f"ex_{slug}_xaxis"].render()
+    y_name = CONTROLS[f"ex_{slug}_yaxis"].render()
+    axes = {}
+    for name in dict.fromkeys((x_name, y_name)):
+        low_control, high_control, scale_control = AXIS_CONTROLS[name]
+        left, right = st.columns(2)
+        axes[name] = (low_control.render(left), high_control.render(right))
+        axes[name] += (scale_control.render(),)
+    function = CONTROLS["ex_function"].render(on_change=start_of_function)
+    left, right = st.columns(2)
+    start = (CONTROLS["ex_x"].render(left), CONTROLS["ex_y"].render(right))
+    steps = CONTROLS["ex_steps"].render()
+    grid = CONTROLS["ex_grid"].render()
+    with st.expander("Other hyperparameters", expanded=True):
+        fixed = {
+            name: control.render()
+            for name, control in SETTINGS[variant].items()
+            if name not in (x_name, y_name)
+        }
+    st.button("Reset the sweep", on_click=CONTROLS.reset, args=(st.session_state,), width="stretch")
+
+objective = get_function(function)
+if x_name == y_name:
+    st.error("Choose a different hyperparameter for each axis.")
+    st.stop()
+try:
+    x_axis = (x_name, *sorted(axes[x_name][:2]), grid, axes[x_name][2])
+    y_axis = (y_name, *sorted(axes[y_name][:2]), grid, axes[y_name][2])
+    result = computed(
+        cached_sweep, variant, function, start, steps, x_axis, y_axis, tuple(fixed.items())
+    )
+except ValueError as problem:
+    st.error(literal(str(problem), None))
+    st.stop()
+
+inputs = repr((variant, function, start, steps, x_axis, y_axis, fixed))
+cell = clicked("ex_sweep_cell", inputs, result.shape)
+marks = []
+if variant in ("Adam", "AMSGrad") and {x_name, y_name} <= set(COURSE_GRID):
+    marks = sorted({(a, b) for a in COURSE_GRID[x_name] for b in COURSE_GRID[y_name]})
+settings = result.settings(*(cell or result.best_cell()))
+chosen = ", ".join(f"{symbol(n)} = {format_number(settings[n], 4)}" for n in (x_name, y_name))
+run = trajectory(builtin(function), variant, tuple(settings.items()), steps, start)
+picture, background = landscape(builtin(function))
+
+main, side = st.columns([3, 2], gap="medium")
+with main:
+    color = CONTROLS["ex_color"].render(st.columns([2, 3])[0])
+    st.plotly_chart(
+        sweep_figure(
+            result,
+            color,
+            selected=cell or result.best_cell(),
+            marks=marks,
+            title=f"{variant} on {objective.title}: {COLOR_BY[color]} after {steps} "
+            f"steps<br><sup>{describe_hyperparameters(fixed)} · start "
+            f"({format_number(start[0], 4)}, {format_number(start[1], 4)})</sup>",
+        ),
+        key="ex_sweep_chart",
+        on_select=partial(remember_click, "ex_sweep_chart", "ex_sweep_cell", inputs),
+        selection_mode="points",
+        config=chart_config("adam-lab-sweep", image_format),
+    )
+    converged, stalled, blew_up = result.counts().values()
+    st.caption(
+        f"{converged + stalled + blew_up:,} runs: {converged:,} came within "
+        f"{format_number(result.tolerance, 4)} of f*, {stalled:,} did not, "
+        f"{blew_up:,} diverged. "
+        + ("Rings: the course's grid search, inside the sweep." if marks else "")
+    )
+    st.plotly_chart(
+        loss_figure(objective, {variant: run}, title=f"Loss at {chosen}"),
+        key="ex_sweep_loss",
+        config=chart_config("adam-lab-sweep-loss", image_format),
+    )
+with side:
+    if cell is None:
+        st.info(f"Showing the best cell ({chosen}). Click any cell to see its run.")
+    else:
+        st.success(f"Cell {chosen}: its path and loss.")
+    st.plotly_chart(
+        race_figure(objective, picture, background, {variant: run}, title=f"Path at {chosen}"),
+        key="ex_sweep_path",
+        config=chart_config("adam-lab-sweep-path", image_format),
+    )
+
+if variant == "Adam":
+    with st.expander("The course's grid search: 12 Adam models, best first"):
+        search = cached_grid_search(
+            variant,
+            function,
+            start,
+            steps,
+            tuple((k, v) for k, v in fixed.items() if k not in COURSE_GRID),
+        )
+        st.caption(
+            "α ∈ {0.001, 0.01, 0.1} × β1 ∈ {0.9, 0.95} × β2 ∈ {0.999, 0.9999}, as in the "
+            "seed material, on the same function, start and steps as the sweep."
+        )
+        st.dataframe(grid_search_table(search), hide_index=True, width="stretch")
+show_formula(objective)
+st.download_button(
+    "Sweep grid as CSV",
+    data=partial(table_csv, sweep_table(result)),
+    file_name="adam-lab-sweep.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
