@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-Convention = Literal["pytorch", "keras", "optax"]
 CONVENTIONS: tuple[str, ...] = ("pytorch", "keras", "optax")
 
 Hyper = float | np.ndarray  # a scalar, or one value per trajectory (batch shape)

@@ -1,4 +1,5 @@
-"""The data flows one way: functions/optim -> viz -> pages. Imports must respect it."""
+"""The data flows one way: functions/optim/nets -> viz -> ui -> pages; lessons is content.
+Imports must respect it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
+UI = {"streamlit", "plotly", "pandas", "viz", "ui", "pages"}
 FORBIDDEN = {
-    "optim": {"streamlit", "plotly", "pandas", "viz", "pages"},
-    "functions": {"streamlit", "plotly", "pandas", "optim", "viz", "pages"},
-    "viz": {"streamlit", "pages"},
+    "functions": UI | {"optim", "nets", "lessons"},
+    "optim": UI | {"nets", "lessons"},
+    "nets": UI | {"lessons"},
+    "lessons": UI,
+    "viz": {"streamlit", "ui", "pages"},
+    "ui": {"pages"},
 }
 
 

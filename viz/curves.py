@@ -121,14 +121,6 @@ def loss_figure(
     return _line_figure(series, y_title, log, title or "Loss against step")
 
 
-def distance_figure(
-    objective: Objective, runs: Mapping[str, Trajectory], *, title: str = ""
-) -> go.Figure:
-    """Distance from each run's point to the nearest known minimum, against step (log y)."""
-    series = _distance_series(objective, runs)
-    return _line_figure(series, DISTANCE_TITLE, True, title or "Distance to the nearest minimum")
-
-
 def progress_figure(
     objective: Objective, runs: Mapping[str, Trajectory], *, title: str = ""
 ) -> go.Figure:

@@ -15,7 +15,7 @@ from PIL import Image
 from functions import get_function, parse_expression
 from optim import SGD, Adam, RMSProp, run
 from tests.plotly_data import values
-from viz.curves import distance_figure, loss_figure, loss_values
+from viz.curves import loss_figure, loss_values, progress_figure
 from viz.exports import figure_html, race_gif, steps_table, to_csv, to_json
 from viz.landscape import band_image, contour_levels, evaluate
 from viz.paths import (
@@ -131,9 +131,10 @@ def test_loss_and_distance_curves(runs):
     assert [t["name"] for t in data["data"]] == list(runs)
     assert [t["line"]["color"] for t in data["data"]] == [OPTIMIZER_COLORS[n] for n in runs]
     assert "α=0.02" in data["layout"]["title"]["subtitle"]["text"]
-    distance = spec(distance_figure(ROSENBROCK, runs))
+    progress = spec(progress_figure(ROSENBROCK, runs))
+    distances = [t for t in progress["data"] if t.get("yaxis") == "y2"]
     expected = np.linalg.norm(runs["SGD"].params - [1.0, 1.0], axis=1)
-    np.testing.assert_allclose(values(distance["data"][0]["y"]), expected, rtol=1e-6)
+    np.testing.assert_allclose(values(distances[0]["y"]), expected, rtol=1e-6)
 
 
 def test_loss_axis_is_linear_when_values_can_be_negative():
