@@ -41,6 +41,7 @@ from optim.inside import (
 from ui.controls import Choice, Controls, Number, Slider, Toggle
 from ui.hyperparameters import control_for
 from ui.objectives import show_formula
+from ui.runs import builtin, landscape
 from ui.shell import ensure_app_shell
 from ui.text import literal
 from viz.inside import (
@@ -55,8 +56,6 @@ from viz.inside import (
     step_latex,
     steps_figure,
 )
-from viz.landscape import evaluate
-from viz.paths import background_uri
 from viz.style import chart_config, format_number
 
 ensure_app_shell()
@@ -192,12 +191,6 @@ def export_csv(runs: InsideRuns, settings: InsideSettings) -> bytes:
     return runs_csv(runs, convention_runs(settings))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def landscape(function: str):
-    picture = evaluate(get_function(function), resolution=300)
-    return picture, background_uri(picture)
-
-
 def chart(figure, key: str, image: str, **kwargs) -> None:
     st.plotly_chart(
         figure,
@@ -295,7 +288,7 @@ def explore(
     if st.session_state.get("ia_step", DEFAULT.step) > steps:
         st.session_state["ia_step"] = steps
     step = dataclasses.replace(CONTROLS["ia_step"], high=steps).render()
-    picture, background = landscape(function)
+    picture, background = landscape(builtin(function), resolution=300)
     numbers = step_numbers(main, step)
     if main.diverged_at >= 0:
         st.warning(

@@ -8,18 +8,18 @@ import streamlit as st
 
 from functions import get_function, list_functions
 from lessons.playground import DEFAULT, PRESETS_BY_KEY
-from optim import Trajectory, run
 from optim.advice import stable_learning_rate
 from optim.catalog import VARIANTS, make_optimizer
 from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
+from ui.exports import lazily
 from ui.hyperparameters import controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
+from ui.runs import FunctionKey, landscape, trajectory
 from ui.shell import ensure_app_shell
 from ui.text import literal
 from viz.curves import progress_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
-from viz.landscape import evaluate
-from viz.paths import background_uri, race_figure, surface_figure
+from viz.paths import race_figure, surface_figure
 from viz.style import chart_config, format_number
 from viz.tables import summary_table
 
@@ -142,27 +142,9 @@ def start_from_click() -> None:
         st.session_state.update(pg_x=round(points[0]["x"], 3), pg_y=round(points[0]["y"], 3))
 
 
-# -- the one core call, cached on plain values --------------------------------------------------
-# A function is named by (built-in name or "custom", typed-in text, plot half-width).
-Function = tuple[str, str, float]
-
-
-@st.cache_data(max_entries=64, show_spinner=False)  # a 5 000-step run is ~0.7 MB
-def simulate(
-    function: Function, variant: str, settings: tuple, steps: int, start: tuple
-) -> Trajectory:
-    objective, _ = objective_or_error(*function)
-    return run(make_optimizer(variant, dict(settings)), objective, start, steps)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def landscape(function: Function):
-    picture = evaluate(objective_or_error(*function)[0])
-    return picture, background_uri(picture)
-
-
+# -- the core calls, cached on plain values (see ui/runs.py) --------------------------------
 @st.cache_data(max_entries=64, show_spinner=False)
-def safer_rate(function: Function, variant: str, settings: tuple, steps: int, start: tuple):
+def safer_rate(function: FunctionKey, variant: str, settings: tuple, steps: int, start: tuple):
     objective, _ = objective_or_error(*function)
     return stable_learning_rate(make_optimizer(variant, dict(settings)), objective, start, steps)
 
@@ -214,7 +196,7 @@ if not chosen:
     st.stop()
 try:
     runs = {
-        name: simulate(function_key, name, tuple(settings[name].items()), steps, start)
+        name: trajectory(function_key, name, tuple(settings[name].items()), steps, start)
         for name in chosen
     }
 except ValueError as problem:
@@ -286,11 +268,33 @@ st.caption(
     "function and settings are written on the figure."
 )
 columns = st.columns(4)
+# Each file is built on its first click, and kept for the next (see ui/exports.py).
+inputs = (
+    function_key,
+    tuple((name, tuple(settings[name].items())) for name in chosen),
+    steps,
+    start,
+)
 downloads = (
-    ("Steps as CSV", partial(to_csv, runs), "adam-lab-steps.csv", "text/csv"),
-    ("Steps as JSON", partial(to_json, objective, runs), "adam-lab-steps.json", "application/json"),
+    (
+        "Steps as CSV",
+        lazily(("csv", inputs), partial(to_csv, runs)),
+        "adam-lab-steps.csv",
+        "text/csv",
+    ),
+    (
+        "Steps as JSON",
+        lazily(("json", inputs), partial(to_json, objective, runs)),
+        "adam-lab-steps.json",
+        "application/json",
+    ),
     ("Animation as HTML", partial(figure_html, race, title), "adam-lab-race.html", "text/html"),
-    ("Race as GIF", partial(race_gif, objective, picture, runs), "adam-lab-race.gif", "image/gif"),
+    (
+        "Race as GIF",
+        lazily(("gif", inputs), partial(race_gif, objective, picture, runs)),
+        "adam-lab-race.gif",
+        "image/gif",
+    ),
 )
 for column, (label, data, file_name, mime) in zip(columns, downloads, strict=True):
     column.download_button(

@@ -38,11 +38,11 @@ def steps_table(runs: Mapping[str, Trajectory]) -> pd.DataFrame:
         steps = t.params.shape[0]
         columns: dict[str, Any] = {
             "optimizer": name,
-            "settings": describe_hyperparameters(settings_of(name, t)),
+            "settings": describe_hyperparameters(settings_of(t)),
             "convention": t.optimizer.convention,
             "step": np.arange(steps),
         }
-        columns.update({key: value for key, value in settings_of(name, t).items()})
+        columns.update(settings_of(t))
         columns.update({"x": t.params[:, 0], "y": t.params[:, 1], "f": t.loss})
         per_step = {
             "gradient": t.gradients,
@@ -63,12 +63,13 @@ def to_csv(runs: Mapping[str, Trajectory]) -> bytes:
 
 
 def to_json(objective: Objective, runs: Mapping[str, Trajectory]) -> bytes:
-    """The same data as nested JSON (strictly valid: no NaN or Infinity anywhere)."""
+    """The same data as JSON, one object per run whose series are the CSV's columns (steps
+    0 … T; null where a per-step value has no step 0). Strictly valid: no NaN or Infinity.
 
-    def pairs(values: np.ndarray) -> list:
-        return values.tolist()
-
-    document = {
+    Columns, not one record per step: a list of numbers is what numpy, pandas and a plotting
+    script load directly, and 8 runs of 5 000 steps build in about a second.
+    """
+    document: dict[str, Any] = {
         "function": {
             "name": objective.name,
             "title": objective.title,
@@ -77,29 +78,15 @@ def to_json(objective: Objective, runs: Mapping[str, Trajectory]) -> bytes:
         },
         "runs": [],
     }
+    table = steps_table(runs)
     for name, t in runs.items():
-        records = [
-            {
-                "step": 0,
-                "x": float(t.params[0, 0]),
-                "y": float(t.params[0, 1]),
-                "f": float(t.loss[0]),
-            }
-        ]
-        for step in range(1, t.params.shape[0]):
-            records.append(
-                {
-                    "step": step,
-                    "x": float(t.params[step, 0]),
-                    "y": float(t.params[step, 1]),
-                    "f": float(t.loss[step]),
-                    "learning_rate": float(t.learning_rate[step - 1]),
-                    "gradient": pairs(t.gradients[step - 1]),
-                    "update": pairs(t.updates[step - 1]),
-                    "effective_lr": pairs(t.effective_lr[step - 1]),
-                    "state": {key: pairs(values[step - 1]) for key, values in t.state.items()},
-                }
-            )
+        rows = table[table["optimizer"] == name]
+        series = {
+            column: _json_list(rows[column].to_numpy())
+            for column in rows.columns
+            if column not in ("optimizer", "settings", "convention")
+            and column not in settings_of(t)
+        }
         document["runs"].append(
             {
                 "optimizer": name,
@@ -108,14 +95,20 @@ def to_json(objective: Objective, runs: Mapping[str, Trajectory]) -> bytes:
                 "hyperparameters": {
                     k: v for k, v in t.optimizer.hyperparameters().items() if k != "convention"
                 },
-                "start": pairs(t.params[0]),
                 "steps": t.steps,
                 "diverged_at": _optional(t.diverged_at),
                 "converged_at": _optional(t.converged_at),
-                "records": records,
+                "series": series,
             }
         )
-    return json.dumps(document, allow_nan=False, indent=1).encode()
+    return json.dumps(document, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _json_list(values: np.ndarray) -> list:
+    """A column as a JSON list: NaN (no value) becomes null."""
+    if values.dtype.kind != "f":
+        return values.tolist()
+    return [None if v != v else v for v in values.tolist()]
 
 
 def figure_html(figure: go.Figure, title: str) -> bytes:
@@ -183,7 +176,7 @@ def race_gif(
     for index, (name, t) in enumerate(runs.items()):
         y = top + height + 10 + 20 * index
         draw.line((margin, y + 7, margin + 24, y + 7), fill=_rgb(color_of(name, index)), width=4)
-        label = f"{name} ({describe_hyperparameters(settings_of(name, t), ascii_only=True)})"
+        label = f"{name} ({describe_hyperparameters(settings_of(t), ascii_only=True)})"
         draw.text((margin + 32, y), _ascii(label), font=small, fill=(30, 30, 30))
 
     def pixels(points: np.ndarray) -> list[tuple[float, float]]:

@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 
 from functions import Objective
 from optim import Trajectory
-from optim.catalog import VARIANTS, variant_of
 from viz.landscape import Landscape, band_image, data_uri, png_bytes
 from viz.style import base_layout, color_of, describe_hyperparameters, figure, format_number
+from viz.tables import settings_of
 
 MAX_FRAMES = 120
 HOVER_GRID = 21  # invisible points per side that show f on hover and take clicks
@@ -20,10 +20,7 @@ HOVER_GRID = 21  # invisible points per side that show f on hover and take click
 def run_label(trajectory: Trajectory) -> str:
     """ "Adam (α=0.02, β1=0.9, β2=0.999, ε=1e-08)": the run's name and the settings a slide
     needs (the hyperparameters its catalog entry exposes)."""
-    hyperparameters = trajectory.optimizer.hyperparameters()
-    exposed = VARIANTS[variant_of(trajectory.optimizer)].hyperparameters
-    hyperparameters = {k: hyperparameters[k] for k in exposed}
-    return f"{trajectory.name} ({describe_hyperparameters(hyperparameters)})"
+    return f"{trajectory.name} ({describe_hyperparameters(settings_of(trajectory))})"
 
 
 def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:

@@ -9,16 +9,16 @@ import pandas as pd
 
 from functions import Objective
 from optim import Trajectory
-from optim.catalog import VARIANTS
-from viz.style import describe_hyperparameters
+from optim.catalog import VARIANTS, variant_of
+from viz.style import describe_hyperparameters, format_number
 
 
-def settings_of(name: str, trajectory: Trajectory) -> dict:
-    """The hyperparameters a run exposes (the variant's list, or every numeric one)."""
+def settings_of(trajectory: Trajectory) -> dict:
+    """The hyperparameters a run exposes: those its catalog entry lets a page set."""
     hyperparameters = trajectory.optimizer.hyperparameters()
-    if name in VARIANTS:
-        return {k: hyperparameters[k] for k in VARIANTS[name].hyperparameters}
-    return hyperparameters
+    return {
+        k: hyperparameters[k] for k in VARIANTS[variant_of(trajectory.optimizer)].hyperparameters
+    }
 
 
 def _step(step: np.ndarray) -> str:
@@ -31,13 +31,14 @@ def summary_table(objective: Objective, runs: Mapping[str, Trajectory]) -> pd.Da
     rows = []
     for name, t in runs.items():
         index, distance = objective.nearest_minimum(t.final_params)
+        x, y = (format_number(v, 4) for v in t.final_params)
         rows.append(
             {
                 "optimizer": name,
-                "settings": describe_hyperparameters(settings_of(name, t)),
+                "settings": describe_hyperparameters(settings_of(t)),
                 "final loss": float(t.final_loss),
                 "best loss": float(t.best_loss),
-                "final point": f"({t.final_params[0]:.4g}, {t.final_params[1]:.4g})",
+                "final point": f"({x}, {y})",
                 "distance to nearest minimum": float(distance) if index >= 0 else np.nan,
                 "path length": float(np.linalg.norm(np.diff(t.params, axis=0), axis=-1).sum())
                 if t.params is not None

@@ -191,11 +191,20 @@ def test_json_is_strictly_valid_and_complete(runs):
     assert document["function"]["name"] == "rosenbrock"
     adam = document["runs"][1]
     assert adam["optimizer"] == "Adam" and adam["hyperparameters"]["learning_rate"] == 0.02
-    assert len(adam["records"]) == 1001
-    record = adam["records"][10]
-    assert record["x"] == runs["Adam"].params[10, 0]
-    assert record["state"]["v_hat"] == list(runs["Adam"].state["v_hat"][9])
+    series = adam["series"]
+    assert series["step"] == list(range(1001))
+    assert series["x"] == runs["Adam"].params[:, 0].tolist()  # every digit kept
+    assert series["f"] == runs["Adam"].loss.tolist()
+    assert series["v_hat_y"][0] is None  # step 0 has no moment yet
+    assert series["v_hat_y"][1:] == runs["Adam"].state["v_hat"][:, 1].tolist()
+    assert series["gradient_x"][1:] == runs["Adam"].gradients[:, 0].tolist()
+    assert series["learning_rate_t"][1:] == runs["Adam"].learning_rate.tolist()
     assert adam["diverged_at"] is None
+    # The JSON and the CSV hold the same columns.
+    table = steps_table({"Adam": runs["Adam"]})
+    assert set(series) | {"optimizer", "settings", "convention", *adam["hyperparameters"]} >= set(
+        table
+    )
 
 
 def test_json_of_a_diverged_run_has_no_nan():
