@@ -299,7 +299,7 @@ def explore(
     map_column, steps_column = st.columns(2, gap="medium")
     with map_column:
         draw(
-            path_figure(objective, picture, background, runs, step, title=subtitle),
+            path_figure(objective, picture, background, runs, step),
             "ia_path",
             on_select=step_from_click,
             selection_mode="points",
@@ -318,7 +318,8 @@ def explore(
     with steps_column:
         draw(steps_figure(runs, step, title=f"Over the steps — {variant}"), "ia_steps_chart")
         st.caption(
-            "Top: the learning rate each parameter really gets. Then m_t, a running mean of the "
+            "Top: the learning rate each parameter really gets — α_t/(√v̂_t + ε) for Adam, "
+            "α/(√v_t + ε) for RMSProp (same α, ρ = β2), α for SGD. Then m_t, a running mean of the "
             "gradient, and v_t, a running mean of its square, each with its bias-corrected "
             "version (lighter)"
             + ("; brown: AMSGrad's v_max, the largest v so far" if "v_max" in main.state else "")

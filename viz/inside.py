@@ -214,11 +214,16 @@ def path_figure(
             "hoverinfo": "skip",
         }
     )
+    start = main.params[0]
+    where = f"from ({format_number(start[0])}, {format_number(start[1])}), {main.steps} steps"
+    heading = f"{name} ({CONVENTION_TITLES[main.optimizer.convention]}) on {objective.title}"
     layout = base_layout(
-        title=_title(title or f"{name} on {objective.title}", settings_text(main)),
-        height=560,
-        margin=_margin(3, 50),
-        legend=_legend_top(),
+        title=_title(title or heading, f"{where} · {settings_text(main)}"),
+        height=640,
+        # The legend sits under the map, so it can wrap onto as many rows as the column needs
+        # without reaching the title and the settings line above the map.
+        margin={"l": 50, "r": 15, "t": 70, "b": 150, "autoexpand": False},
+        legend={**_legend_top(), "y": -0.14, "yanchor": "top"},
         **map_layout(landscape, background),
         clickmode="event+select",
         dragmode="pan",
@@ -283,9 +288,9 @@ def steps_figure(runs: InsideRuns, step: int, *, title: str = "") -> go.Figure:
     amsgrad = "v_max" in state
     rows: list[list[tuple[str, np.ndarray, str, float]]] = [
         [
-            (f"{name} α/(√v̂+ε)", main.effective_lr, color_of(name), 2.2),
-            ("RMSProp α/(√v+ε)", runs.rmsprop.effective_lr, color_of("RMSProp"), 1.6),
-            ("SGD α", main.learning_rate[:, None], color_of("SGD"), 1.6),  # same for x and y
+            (f"{name}", main.effective_lr, color_of(name), 2.2),
+            ("RMSProp", runs.rmsprop.effective_lr, color_of("RMSProp"), 1.6),
+            ("SGD (= α)", main.learning_rate[:, None], color_of("SGD"), 1.6),  # same for x and y
         ],
         [
             ("m_t", state["m"], MOMENT_COLORS["m"], 2.0),
@@ -298,7 +303,7 @@ def steps_figure(runs: InsideRuns, step: int, *, title: str = "") -> go.Figure:
         ],
         [("θ_t − θ_{t−1}", main.updates, MOMENT_COLORS["update"], 2.0)],
     ]
-    legends = ["rate (log)", "first moment", "second moment (log)", "update"]
+    legends = ["rate (log)", "m", "v (log)", "update"]
     log_rows = (0, 2)
     domains = _rows()
     traces: list[dict] = []

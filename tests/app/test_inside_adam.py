@@ -152,7 +152,7 @@ def test_schedule():
 
 def test_learning_rate():
     at = change(open_page(), "select_slider", "ia_adam_lr", 0.05)
-    sgd = traces(charts(at)["ia_steps_chart"])["SGD α"]
+    sgd = traces(charts(at)["ia_steps_chart"])["SGD (= α)"]
     assert np.allclose(values(sgd["y"]), 0.05)
 
 
