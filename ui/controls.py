@@ -17,6 +17,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state import get_session_state
 
 from ui.text import literal
 
@@ -280,13 +281,14 @@ class Controls:
         default for them, and remember what was removed for `warn_about_link`. Call it before
         the first widget of the page is drawn."""
         problems = self.check_query(st.query_params)
-        for problem in problems:
-            try:
-                del st.query_params[problem.key]
-            except Exception:  # already bound to a widget this run: it keeps its value
-                continue
-            st.session_state.pop(problem.key, None)
         if problems:
+            # Streamlit seeds a widget from the URL it was opened with, not from the current
+            # query, so the refused values leave both (through its QueryParams object, the
+            # same calls Streamlit makes when it drops a value it cannot parse itself).
+            with get_session_state().query_params() as query:
+                for problem in problems:
+                    query.remove_param(problem.key)
+                query.set_initial_query_params_from_current()
             st.session_state[self._memory_key()] = problems
         return problems
 

@@ -1,0 +1,170 @@
+"""A class on one machine: two Streamlit processes behind nginx (serve/classroom.py) and
+simulated students speaking Streamlit's websocket protocol (bench/load.py).
+
+CI's short version of bench/load.py: 10 students for 20 s must see no error (exception
+elements, disconnects, or a change that does not finish within 30 s) and complete changes.
+No latency is asserted here: timings are measured by `python bench/load.py --table`.
+Skipped without nginx, unless ADAMLAB_REQUIRE_BROWSER=1 (set by .ci/run) makes it an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import time
+import urllib.request
+from collections import defaultdict
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from bench.load import Student, check_url, main, run_load
+from serve.classroom import NGINX, ROUTE_COOKIE, Classroom
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+STUDENTS, DURATION, CHANGE_TIMEOUT = 10, 20.0, 30.0
+ACCESS = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" \d+ \d+ route=(?P<route>\S+) '
+                    r"upstream=(?P<upstream>\S+)")  # fmt: skip
+
+
+def _require_nginx() -> None:
+    if not Path(NGINX).exists():
+        if os.environ.get("ADAMLAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"the load test must run here, but {NGINX} is missing")
+        pytest.skip(f"{NGINX} not installed")
+
+
+@pytest.fixture(scope="module")
+def classroom():
+    _require_nginx()
+    # Logs (Streamlit's and nginx's, with the access log the stickiness tests read) stay in
+    # artifacts/ for a failed run.
+    workdir = ARTIFACTS / "class"
+    shutil.rmtree(workdir, ignore_errors=True)
+    room = Classroom(2, workdir=workdir, keep_workdir=True)
+    try:
+        room.start()
+    except RuntimeError as error:
+        pytest.fail(f"the class did not start: {error}")
+    yield room
+    room.stop()
+
+
+def _routes_to_upstreams(classroom: Classroom, routes: set[str], stream_lines: int) -> dict:
+    """For each route, the upstream addresses nginx sent its requests to, once the access log
+    holds `stream_lines` websocket requests of these routes (nginx logs them when they close).
+    """
+    log = classroom.workdir / "nginx" / "access.log"
+    deadline = time.monotonic() + 10
+    while True:
+        seen: dict[str, set[str]] = defaultdict(set)
+        streams = 0
+        for match in map(ACCESS.search, log.read_text().splitlines()):
+            if match and match["route"] in routes:
+                seen[match["route"]].add(match["upstream"])
+                streams += match["path"] == "/_stcore/stream"
+        if streams >= stream_lines or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.2)
+
+
+@pytest.mark.load
+def test_ten_students_on_two_processes_see_no_error(classroom):
+    result = asyncio.run(
+        run_load(
+            classroom.url,
+            STUDENTS,
+            DURATION,
+            timeout=CHANGE_TIMEOUT,
+            server_pids=classroom.server_pids,
+        )
+    )
+    assert result.error_count == 0, result.error_samples
+    assert result.changes > 0
+    assert len(result.first_loads) == STUDENTS
+    assert classroom.revive() == []  # no Streamlit process died under the load
+    # Each student's page, checks and websocket all reached one process.
+    routes = set(result.routes)
+    assert len(routes) == STUDENTS
+    upstreams = _routes_to_upstreams(classroom, routes, STUDENTS)
+    assert {route: len(found) for route, found in upstreams.items()} == dict.fromkeys(routes, 1)
+
+
+@pytest.mark.load
+def test_a_change_through_the_proxy_reaches_the_page(classroom):
+    async def change_steps() -> tuple[list, list]:
+        student = Student(classroom.url, CHANGE_TIMEOUT, keep_elements=True)
+        try:
+            first = await student.open()
+            current = student.widget("pg_steps").state.double_array_value.data[0]
+            run = await student.change("pg_steps", 730 if current != 730 else 740)
+            return first.errors + run.errors, run.elements
+        finally:
+            await student.close()
+
+    errors, elements = asyncio.run(change_steps())
+    assert errors == []
+    titles = [
+        json.loads(element.plotly_chart.spec)["layout"]["title"]["text"]
+        for element in elements
+        if element.WhichOneof("type") == "plotly_chart"
+    ]
+    assert any("730 steps" in title or "740 steps" in title for title in titles), titles
+
+
+@pytest.mark.load
+def test_every_browser_sticks_to_one_process_and_both_processes_get_browsers(classroom):
+    # Cookies, not addresses: all these "browsers" come from 127.0.0.1, like a class behind NAT.
+    routes = set()
+    for _ in range(32):
+        cookies = CookieJar()
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(cookies)
+        )
+        for path in ("/", "/_stcore/health", "/_stcore/host-config", "/_stcore/health"):
+            with opener.open(classroom.url + path, timeout=10) as response:
+                assert response.status == 200
+        route = [cookie.value for cookie in cookies if cookie.name == ROUTE_COOKIE]
+        assert len(route) == 1
+        routes.add(route[0])
+    upstreams = _routes_to_upstreams(classroom, routes, 0)
+    assert all(len(found) == 1 for found in upstreams.values())
+    assert sum(len(found) for found in upstreams.values()) == len(routes) == 32
+    used = set().union(*upstreams.values())
+    assert used == {f"127.0.0.1:{port}" for port in classroom.upstream_ports}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.7:8501",
+        "http://example.com:8501",
+        "http://localhost:8501",
+        "http://127.0.0.1.example.com:8501",
+        "http://127.0.0.1@example.com:8501",
+        "http://user@127.0.0.1:8501",
+        "http://[::1]:8501",
+        "https://127.0.0.1:8501",
+        "file:///etc/passwd",
+        "127.0.0.1:8501",
+    ],
+)
+def test_the_load_generator_refuses_anything_but_loopback(url):
+    with pytest.raises(ValueError, match="Invalid URL"):
+        check_url(url)
+    with pytest.raises(ValueError, match="Invalid URL"):
+        asyncio.run(run_load(url, 1, 1))
+    with pytest.raises(ValueError, match="Invalid URL"):
+        Student(url)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--url", url, "--duration", "1"])
+    assert stopped.value.code == 2  # a usage error, before any connection
+
+
+def test_the_load_generator_accepts_loopback():
+    assert check_url("http://127.0.0.1:8501/") == "http://127.0.0.1:8501"
+    assert check_url("ws://127.0.0.1:8500/app") == "http://127.0.0.1:8500/app"
