@@ -612,12 +612,33 @@ class UnknownFunctionError(KeyError):
 
 
 def list_functions() -> list[str]:
-    """Names of the built-in functions, in the order the app shows them."""
+    """Names of the built-in functions, in the order the app shows them.
+
+    >>> list_functions()[:3]
+    ['rosenbrock', 'himmelblau', 'rotated_quadratic']
+    """
     return list(BUILTINS)
 
 
 def get_function(name: str) -> Objective:
-    """The built-in `Objective` called `name`; raises `UnknownFunctionError` (a `KeyError`)."""
+    """The built-in `Objective` called `name`; raises `UnknownFunctionError` (a `KeyError`).
+
+    Like scipy's `rosen` and `rosen_der`, value and gradient take points on the last axis:
+
+    >>> rosenbrock = get_function("rosenbrock")
+    >>> float(rosenbrock.value(np.array([1.0, 1.0])))
+    0.0
+    >>> rosenbrock.value(np.array([[0.0, 0.0], [-1.0, 1.0]])).tolist()
+    [1.0, 4.0]
+    >>> rosenbrock.gradient(np.array([0.0, 0.0])).tolist()
+    [-2.0, 0.0]
+    >>> rosenbrock.minima, rosenbrock.min_value
+    (((1.0, 1.0),), 0.0)
+    >>> get_function("rosenbrok")
+    Traceback (most recent call last):
+    ...
+    functions.builtin.UnknownFunctionError: Unknown function: 'rosenbrok' (valid names: ...)
+    """
     try:
         return BUILTINS[name]
     except KeyError:

@@ -1,79 +1,153 @@
 """Safe parser for functions typed in as text: f(x, y) -> an `Objective` with a SymPy gradient.
 
-The text only ever reaches `ast.parse`; a whitelist walk checks the tree and builds SymPy by hand.
+Grammar: numbers written in decimal, the names x, y, pi and e, the operators + - * / ^ (or **),
+parentheses, and calls of the functions in `FUNCTIONS`. Limits, all checked before any algebra:
+at most `MAX_LENGTH` (300) characters, `MAX_NODES` (200) parts, `MAX_DEPTH` (40) levels of
+nesting, numbers up to `MAX_LITERAL` (1e15) and constant exponents within ±`MAX_EXPONENT` (100).
+Anything else raises `ExpressionError`, whose plain-text message starts with the column of the
+problem ("Column 3: ...") when there is one, and says what is allowed instead.
+
+The text only ever reaches `ast.parse`; a whitelist walk checks the tree. SymPy then builds,
+differentiates and prints the function in a child process limited to `SYMPY_SECONDS` of CPU
+time (`functions.isolated`), and hands back a straight-line program that NumPy runs
+(`functions.tape`). Formulas are bounded for display: a LaTeX formula longer than `MAX_LATEX`
+(2 000) characters is not kept, only its length, and LaTeX is not even produced for an
+expression tree of more than `LATEX_NODES` nodes (its length is then a lower bound). The
+kernel, and so every run, map and export, works either way.
 """
 
 from __future__ import annotations
 
 import ast
-import cmath
-import difflib
-import keyword
 import re
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-import sympy
 
-from functions.objective import Domain, Kernel, Objective, Point
+from functions import isolated
+from functions.messages import (
+    ARITHMETIC,
+    EXAMPLE,
+    capitalised,
+    comparison,
+    keyword,
+    misreading,
+    quote,
+    suggestion,
+)
+from functions.objective import MAX_LATEX, Domain, Formula, Kernel, Objective, Point
+from functions.tape import Tape, kernel_from_tape
+
+__all__ = [
+    "FUNCTIONS",
+    "LATEX_NODES",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_LATEX",
+    "MAX_LENGTH",
+    "MAX_LITERAL",
+    "MAX_NODES",
+    "SYMPY_SECONDS",
+    "ExpressionError",
+    "parse_expression",
+]
 
 MAX_LENGTH = 300  # characters of user text
 MAX_NODES = 200  # expression nodes in the syntax tree
 MAX_DEPTH = 40  # nesting of calls, powers and parentheses; a flat sum counts as one level
 MAX_LITERAL = 1e15  # largest number that may be written literally
 MAX_EXPONENT = 100  # largest |exponent| when the exponent is a constant
-
-X = sympy.Symbol("x", real=True)
-Y = sympy.Symbol("y", real=True)
+# SymPy's CPU time for one function, in whole seconds. The slowest input of the benchmark
+# corpus (bench/parser.py) that SymPy finishes needs about 1.3 s; the two it refuses need 8 s
+# and more than 14 s.
+SYMPY_SECONDS = 5
+# Nodes of an expression tree past which its LaTeX is not produced: printing takes about 10-20
+# µs a node, and every node prints at least half a character, so a tree this large could not
+# fit `MAX_LATEX` anyway.
+LATEX_NODES = 20_000
 
 
 class ExpressionError(ValueError):
-    """A typed-in expression was refused; the message says what is wrong and at which column."""
+    """A typed-in expression was refused; the message says what is wrong and what is allowed.
+
+    The message is plain text, never Markdown. `column` is the 1-based column of the problem in
+    the text as typed, or None when the problem is not at one place (the text is too long, or
+    the function divides by zero somewhere).
+
+    >>> try:
+    ...     parse_expression("x +")
+    ... except ExpressionError as error:
+    ...     print(error.column, error)
+    3 Column 3: '+' needs something after it, such as x + 1
+    """
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def _at(column: int, message: str) -> ExpressionError:
+    return ExpressionError(f"Column {column}: {message}", column)
+
+
+def _at_keyword(word: str, column: int) -> ExpressionError:
+    return _at(column, keyword(word))
+
+
+def _at_comparison(text: str, column: int) -> ExpressionError:
+    return _at(column, comparison(text))
 
 
 class _Function(NamedTuple):
+    name: str  # the name the symbolic side knows it by
     arity: int
-    symbolic: Callable[..., sympy.Expr]
     # Folds constant arguments in float64, so that 9^9^9-style constants are sized up in
     # bounded time before SymPy (which computes exactly) ever sees them.
     numeric: Callable[..., np.floating]
 
 
 def _functions() -> dict[str, _Function]:
-    table: list[tuple[tuple[str, ...], _Function]] = [
-        (("sin",), _Function(1, sympy.sin, np.sin)),
-        (("cos",), _Function(1, sympy.cos, np.cos)),
-        (("tan",), _Function(1, sympy.tan, np.tan)),
-        (("sec",), _Function(1, sympy.sec, lambda a: 1 / np.cos(a))),
-        (("csc",), _Function(1, sympy.csc, lambda a: 1 / np.sin(a))),
-        (("cot",), _Function(1, sympy.cot, lambda a: 1 / np.tan(a))),
-        (("arcsin", "asin"), _Function(1, sympy.asin, np.arcsin)),
-        (("arccos", "acos"), _Function(1, sympy.acos, np.arccos)),
-        (("arctan", "atan"), _Function(1, sympy.atan, np.arctan)),
-        (("arctan2", "atan2"), _Function(2, sympy.atan2, np.arctan2)),
-        (("sinh",), _Function(1, sympy.sinh, np.sinh)),
-        (("cosh",), _Function(1, sympy.cosh, np.cosh)),
-        (("tanh",), _Function(1, sympy.tanh, np.tanh)),
-        (("arcsinh", "asinh"), _Function(1, sympy.asinh, np.arcsinh)),
-        (("arccosh", "acosh"), _Function(1, sympy.acosh, np.arccosh)),
-        (("arctanh", "atanh"), _Function(1, sympy.atanh, np.arctanh)),
-        (("exp",), _Function(1, sympy.exp, np.exp)),
-        (("log", "ln"), _Function(1, sympy.log, np.log)),
-        (("log10",), _Function(1, lambda a: sympy.log(a, 10), np.log10)),
-        (("log2",), _Function(1, lambda a: sympy.log(a, 2), np.log2)),
-        (("sqrt",), _Function(1, sympy.sqrt, np.sqrt)),
-        (("abs",), _Function(1, sympy.Abs, np.abs)),
-        (("sign",), _Function(1, sympy.sign, np.sign)),
+    table: list[tuple[tuple[str, ...], int, Callable[..., np.floating]]] = [
+        (("sin",), 1, np.sin),
+        (("cos",), 1, np.cos),
+        (("tan",), 1, np.tan),
+        (("sec",), 1, lambda a: 1 / np.cos(a)),
+        (("csc",), 1, lambda a: 1 / np.sin(a)),
+        (("cot",), 1, lambda a: 1 / np.tan(a)),
+        (("arcsin", "asin"), 1, np.arcsin),
+        (("arccos", "acos"), 1, np.arccos),
+        (("arctan", "atan"), 1, np.arctan),
+        (("arctan2", "atan2"), 2, np.arctan2),
+        (("sinh",), 1, np.sinh),
+        (("cosh",), 1, np.cosh),
+        (("tanh",), 1, np.tanh),
+        (("arcsinh", "asinh"), 1, np.arcsinh),
+        (("arccosh", "acosh"), 1, np.arccosh),
+        (("arctanh", "atanh"), 1, np.arctanh),
+        (("exp",), 1, np.exp),
+        (("log", "ln"), 1, np.log),
+        (("log10",), 1, np.log10),
+        (("log2",), 1, np.log2),
+        (("sqrt",), 1, np.sqrt),
+        (("abs",), 1, np.abs),
+        (("sign",), 1, np.sign),
     ]
-    return {name: function for names, function in table for name in names}
+    return {
+        name: _Function(names[0], arity, numeric)
+        for names, arity, numeric in table
+        for name in names
+    }
 
 
 FUNCTIONS = _functions()
-NAMES = {"x": X, "y": Y, "pi": sympy.pi, "e": sympy.E}
+NAMES = ("x", "y", "pi", "e")
 _NAME_VALUES = {"pi": np.pi, "e": np.e}
+_FUNCTION_LIST = ", ".join(dict.fromkeys(function.name for function in FUNCTIONS.values()))
+_ALLOWED_NAMES = f"x, y, pi, e and the functions {_FUNCTION_LIST}"
 
 _BINARY: dict[type[ast.operator], Callable[[np.float64, np.float64], np.floating]] = {
     ast.Add: np.add,
@@ -92,40 +166,24 @@ _OPERATOR_TEXT = {
     ast.BitAnd: "&",
     ast.BitXor: "^",
     ast.Invert: "~",
-    ast.Not: "not",
 }
-_FORBIDDEN = {
-    ast.Attribute: "Attribute access",
-    ast.Subscript: "Indexing",
-    ast.Slice: "Slicing",
-    ast.Lambda: "'lambda'",
-    ast.IfExp: "'if ... else'",
-    ast.Compare: "Comparison",
-    ast.BoolOp: "'and'/'or'",
-    ast.NamedExpr: "Assignment",
-    ast.ListComp: "A comprehension",
-    ast.SetComp: "A comprehension",
-    ast.DictComp: "A comprehension",
-    ast.GeneratorExp: "A generator",
-    ast.List: "A list",
-    ast.Tuple: "A tuple (a comma outside a function call)",
-    ast.Set: "A set",
-    ast.Dict: "A dict",
-    ast.JoinedStr: "An f-string",
-    ast.FormattedValue: "An f-string",
-    ast.Starred: "'*' unpacking",
-    ast.Await: "'await'",
-    ast.Yield: "'yield'",
-    ast.YieldFrom: "'yield'",
+_COMPARISON_TEXT = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
 }
 # Additive and multiplicative chains are flat to SymPy, so `x+x+...+x` is not "deep".
 _GROUP = {ast.Add: 0, ast.Sub: 0, ast.Mult: 1, ast.Div: 1}
 _NOT_COUNTED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
 
 _DECIMAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_TOKEN = re.compile(
-    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)|(?P<other>.))"
-)
 _WHITESPACE = str.maketrans("\t\n\r\x0b\x0c", "     ")
 _UNICODE_HINTS = {
     "²": "write ^2",
@@ -160,18 +218,18 @@ class _Source:
         """1-based column in the user's text of character `offset` of the parsed text."""
         return self.origin[max(0, min(offset, len(self.origin) - 1))] + 1
 
-    def snippet(self, node: ast.expr) -> str:
-        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset + 1
-        return self.original[self.origin[node.col_offset] : self.origin[max(end - 1, 0)] + 1]
+    def snippet(self, node: ast.AST) -> str:
+        start = getattr(node, "col_offset", 0)
+        end = getattr(node, "end_col_offset", None) or start + 1
+        return self.original[self.origin[start] : self.origin[max(end - 1, 0)] + 1]
 
-    def quote(self, node: ast.expr) -> str:
+    def quote(self, node: ast.AST) -> str:
         """The node's text for a message, shortened so that the message stays readable."""
-        text = self.snippet(node)
-        return f"'{text}'" if len(text) <= 30 else f"'{text[:27]}...'"
+        return quote(self.snippet(node))
 
-    def after(self, node: ast.expr) -> int:
+    def after(self, node: ast.AST) -> int:
         """Offset of the first character after `node` that is not a space or `)`."""
-        offset = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        offset = getattr(node, "end_col_offset", None) or getattr(node, "col_offset", 0)
         while offset < len(self.text) and self.text[offset] in " )":
             offset += 1
         return offset
@@ -182,7 +240,7 @@ def _prepare(text: str) -> _Source:
         raise TypeError(f"expression must be a str, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
-            f"The expression is too long ({len(text)} characters, limit {MAX_LENGTH})"
+            f"The expression is too long: {len(text)} characters — at most {MAX_LENGTH} are allowed"
         )
     # One space per whitespace character keeps columns aligned and the text on one line.
     text = text.translate(_WHITESPACE)
@@ -190,12 +248,21 @@ def _prepare(text: str) -> _Source:
         if not " " <= char <= "~":
             # Also stops Python's NFKC folding of identifiers (a fullwidth x would become x).
             hint = _UNICODE_HINTS.get(char, "use x, y, numbers, + - * / ^ and function names")
-            raise ExpressionError(
-                f"Character {char!r} at column {index + 1} is not allowed: {hint}"
-            )
+            raise _at(index + 1, f"{char!r} is not allowed — {hint}")
+        if char == "#":
+            # Python would drop the rest of the line as a comment, silently.
+            raise _at(index + 1, f"'#' is not allowed — {EXAMPLE}")
     if not text.strip():
-        raise ExpressionError("The expression is empty")
+        raise ExpressionError(f"The expression is empty — {EXAMPLE}")
     return _Source(text)
+
+
+def _syntax_error(source: _Source, error: SyntaxError) -> ExpressionError:
+    found = misreading(source.original, FUNCTIONS)
+    if found is not None:
+        return _at(*found)
+    offset = (error.offset or 1) - 1
+    return _at(source.column(offset), f"this cannot be read as a formula — {EXAMPLE}")
 
 
 def _parse(source: _Source) -> ast.Expression:
@@ -211,48 +278,6 @@ def _parse(source: _Source) -> ast.Expression:
         raise ExpressionError("The expression is nested too deeply to read") from None
 
 
-def _syntax_error(source: _Source, error: SyntaxError) -> ExpressionError:
-    implicit = _implicit_multiplication(source)
-    if implicit is not None:
-        return implicit
-    message = (error.msg or "invalid syntax").split(". Perhaps")[0]
-    offset = (error.offset or 1) - 1
-    return ExpressionError(f"Syntax error at column {source.column(offset)}: {message}")
-
-
-def _implicit_multiplication(source: _Source) -> ExpressionError | None:
-    """Find two operands side by side ("2x", "x y", ")(") to suggest the missing `*`."""
-    previous: tuple[str, str, int] | None = None  # kind, text, end offset
-    for match in _TOKEN.finditer(source.text):
-        kind = match.lastgroup
-        token = match.group(kind) if kind else ""
-        start = match.start(kind) if kind else match.end()
-        if kind == "name" and keyword.iskeyword(token):
-            previous = None
-            continue
-        if previous is not None:
-            before_kind, before, end = previous
-            operand_before = before_kind in ("number", "name") or before == ")"
-            operand_after = kind in ("number", "name") or token == "("
-            is_call = before_kind == "name" and token == "("
-            # "1.5.2" splits into two numbers with nothing between; that is not a product.
-            glued_numbers = before_kind == kind == "number" and start == end
-            if operand_before and operand_after and not is_call and not glued_numbers:
-                if before_kind == "name" and before in FUNCTIONS:
-                    return ExpressionError(
-                        f"'{before}' at column {source.column(end - len(before))} needs "
-                        f"parentheses: write {before}({token})"
-                    )
-                left = "(...)" if before == ")" else before
-                right = "(...)" if token == "(" else token
-                return ExpressionError(
-                    f"Implicit multiplication is not supported at column "
-                    f"{source.column(start)}: write {left}*{right}"
-                )
-        previous = (kind or "other", token, match.end())
-    return None
-
-
 def _check_size(tree: ast.Expression) -> None:
     # Iterative, so that measuring a deep tree cannot itself overflow the stack.
     count = 0
@@ -261,7 +286,10 @@ def _check_size(tree: ast.Expression) -> None:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise ExpressionError(f"The expression has too many parts (limit {MAX_NODES})")
+            raise ExpressionError(
+                f"The expression has too many parts: more than {MAX_NODES} numbers, names "
+                "and operations"
+            )
         if depth > MAX_DEPTH:
             raise ExpressionError(f"The expression is nested too deeply (limit {MAX_DEPTH} levels)")
         for child in ast.iter_child_nodes(node):
@@ -276,15 +304,7 @@ def _check_size(tree: ast.Expression) -> None:
             stack.append((child, depth if same_chain else depth + 1))
 
 
-def _nearest(name: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name.lower(), options, n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
-
-
-def _format_number(value: float) -> str:
-    if float(value).is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return f"{value:.6g}"
+# --- The whitelist walk -----------------------------------------------------------------------
 
 
 class _Checker:
@@ -295,6 +315,9 @@ class _Checker:
 
     def column(self, node: ast.AST) -> int:
         return self.source.column(getattr(node, "col_offset", 0))
+
+    def column_after(self, node: ast.AST) -> int:
+        return self.source.column(self.source.after(node))
 
     def check(self, node: ast.AST) -> float | None:
         if isinstance(node, ast.Constant):
@@ -310,31 +333,76 @@ class _Checker:
         raise self.forbidden(node)
 
     def forbidden(self, node: ast.AST) -> ExpressionError:
-        what = _FORBIDDEN.get(type(node), f"'{type(node).__name__}'")
-        offset = getattr(node, "col_offset", 0)
-        if isinstance(node, ast.Attribute | ast.Subscript):
-            offset = self.source.after(node.value)  # point at the '.' or '['
-        return ExpressionError(f"{what} is not allowed at column {self.source.column(offset)}")
+        column = self.column(node)
+        if isinstance(node, ast.Lambda):
+            return _at_keyword("lambda", column)
+        if isinstance(node, ast.IfExp):
+            return _at_keyword("if", self.column_after(node.body))
+        if isinstance(node, ast.BoolOp):
+            word = "and" if isinstance(node.op, ast.And) else "or"
+            return _at_keyword(word, self.column_after(node.values[0]))
+        if isinstance(node, ast.Await | ast.Yield | ast.YieldFrom):
+            return _at_keyword("await" if isinstance(node, ast.Await) else "yield", column)
+        if isinstance(node, ast.Compare):
+            text = _COMPARISON_TEXT.get(type(node.ops[0]), "?")
+            return _at_comparison(text, self.column_after(node.left))
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            what = {
+                ast.ListComp: "a list comprehension",
+                ast.SetComp: "a set comprehension",
+                ast.DictComp: "a dict comprehension",
+                ast.GeneratorExp: "a generator expression",
+            }[type(node)]
+            return _at(column, f"{what} ('... for ... in ...') is not allowed — {EXAMPLE}")
+        if isinstance(node, ast.Attribute):
+            return _at(
+                self.column_after(node.value),
+                f"attribute {quote('.' + node.attr)} is not allowed — a dot may only appear "
+                f"inside a number; {EXAMPLE}",
+            )
+        if isinstance(node, ast.Subscript):
+            return _at(
+                self.column_after(node.value),
+                "indexing with [...] is not allowed — use ( ) for grouping",
+            )
+        if isinstance(node, ast.List):
+            return _at(column, "'[' is not allowed — use ( ) for grouping")
+        if isinstance(node, ast.Set | ast.Dict):
+            return _at(column, "'{' is not allowed — use ( ) for grouping")
+        if isinstance(node, ast.Tuple):
+            if not node.elts:
+                return _at(column, "empty parentheses — write an expression inside them")
+            return _at(
+                self.column_after(node.elts[0]),
+                "',' is only allowed between the arguments of a function, as in atan2(y, x)",
+            )
+        if isinstance(node, ast.NamedExpr):
+            return _at(
+                self.column_after(node.target),
+                "':=' (assignment) is not allowed — type only the expression, such as x^2 + y^2",
+            )
+        if isinstance(node, ast.Starred):
+            return _at(column, "'*' before an argument (unpacking) is not allowed — write sin(x)")
+        if isinstance(node, ast.JoinedStr | ast.FormattedValue):
+            return _at(column, f"an f-string (text in quotes) is not allowed — {EXAMPLE}")
+        return _at(column, f"{self.source.quote(node)} is not allowed — {EXAMPLE}")
 
     def constant(self, node: ast.Constant) -> float:
         value = node.value
         column = self.column(node)
-        if isinstance(value, bool) or value is None or value is Ellipsis:
-            raise ExpressionError(f"'{value!r}' is not allowed at column {column}")
+        if isinstance(value, bool) or value is None:
+            raise _at_keyword(repr(value), column)
+        if value is Ellipsis:
+            raise _at(column, f"'...' is not allowed — {EXAMPLE}")
         if isinstance(value, str | bytes):
-            raise ExpressionError(f"Text in quotes is not allowed at column {column}")
+            raise _at(column, f"text in quotes is not allowed — {EXAMPLE}")
+        quoted = self.source.quote(node)
         if isinstance(value, complex):
-            raise ExpressionError(f"Complex numbers are not allowed at column {column}")
-        text = self.source.snippet(node)
-        if not isinstance(value, int | float) or not _DECIMAL.fullmatch(text):
-            raise ExpressionError(
-                f"Number {self.source.quote(node)} at column {column} must be written in decimal, "
-                "like 12, 0.5 or 1e-3"
-            )
+            raise _at(column, f"complex number {quoted} is not allowed — {EXAMPLE}")
+        if not isinstance(value, int | float) or not _DECIMAL.fullmatch(self.source.snippet(node)):
+            raise _at(column, f"number {quoted} must be written in decimal, like 12, 0.5 or 1e-3")
         if not abs(value) <= MAX_LITERAL:
-            raise ExpressionError(
-                f"Number {self.source.quote(node)} at column {column} is too large (limit 1e15)"
-            )
+            raise _at(column, f"number {quoted} is too large — at most 1e15")
         return float(value)
 
     def name(self, node: ast.Name) -> float | None:
@@ -344,19 +412,24 @@ class _Checker:
             return _NAME_VALUES[node.id]
         column = self.column(node)
         if node.id in FUNCTIONS:
-            raise ExpressionError(
-                f"'{node.id}' at column {column} is a function: write {node.id}(...) with "
-                "its argument in parentheses"
+            raise _at(
+                column,
+                f"'{node.id}' is a function — write it with its argument in parentheses, "
+                f"such as {node.id}(x)",
             )
-        hint = _nearest(node.id, list(NAMES))
-        raise ExpressionError(
-            f"Unknown name '{node.id}' at column {column} — allowed: x, y, pi, e.{hint}"
+        hint = suggestion(node.id, [*NAMES, *FUNCTIONS])
+        raise _at(
+            column,
+            f"unknown name {quote(node.id)} — "
+            + capitalised(hint, f"allowed are {_ALLOWED_NAMES}"),
         )
 
     def unary(self, node: ast.UnaryOp) -> float | None:
+        if isinstance(node.op, ast.Not):
+            raise _at_keyword("not", self.column(node))
         if not isinstance(node.op, ast.USub | ast.UAdd):
             text = _OPERATOR_TEXT.get(type(node.op), type(node.op).__name__)
-            raise ExpressionError(f"Operator '{text}' is not allowed at column {self.column(node)}")
+            raise _at(self.column(node), f"operator '{text}' is not allowed — {ARITHMETIC}")
         value = self.check(node.operand)
         if value is None:
             return None
@@ -364,24 +437,22 @@ class _Checker:
 
     def binary(self, node: ast.BinOp) -> float | None:
         operation = _BINARY.get(type(node.op))
-        column = self.source.column(self.source.after(node.left))
+        column = self.column_after(node.left)
         if operation is None:
             text = _OPERATOR_TEXT.get(type(node.op), type(node.op).__name__)
-            raise ExpressionError(
-                f"Operator '{text}' is not allowed at column {column} — allowed: + - * / ^"
-            )
+            raise _at(column, f"operator '{text}' is not allowed — {ARITHMETIC}")
         left = self.check(node.left)
         right = self.check(node.right)
         if isinstance(node.op, ast.Pow) and right is not None:
             if right > MAX_EXPONENT:
-                raise ExpressionError(
-                    f"Exponent {_format_number(right)} is too large (limit {MAX_EXPONENT}) "
-                    f"at column {column}"
+                raise _at(
+                    column,
+                    f"exponent {_format_number(right)} is too large — at most {MAX_EXPONENT}",
                 )
             if right < -MAX_EXPONENT:
-                raise ExpressionError(
-                    f"Exponent {_format_number(right)} is too negative (limit -{MAX_EXPONENT}) "
-                    f"at column {column}"
+                raise _at(
+                    column,
+                    f"exponent {_format_number(right)} is too negative — at least -{MAX_EXPONENT}",
                 )
         if left is None or right is None:
             return None
@@ -389,37 +460,43 @@ class _Checker:
 
     def call(self, node: ast.Call) -> float | None:
         func = node.func
-        if isinstance(func, ast.Attribute | ast.Subscript):
-            raise self.forbidden(func)
         if not isinstance(func, ast.Name):
-            column = self.source.column(self.source.after(func))
-            raise ExpressionError(
-                f"Implicit multiplication is not supported at column {column}: write '*' before "
-                "the parenthesis"
+            # `(x+1)(x-1)` and `2(x)` are products without `*`; `(lambda: 1)()` or `x.real()`
+            # are refused for what is before the parenthesis.
+            self.check(func)
+            raise _at(
+                self.column_after(func),
+                "implicit multiplication is not supported — write '*' before the parenthesis",
             )
         column = self.column(func)
         if func.id in NAMES:
-            raise ExpressionError(
-                f"'{func.id}' at column {column} is not a function: write {func.id}*(...) "
-                "to multiply"
-            )
+            raise _at(column, f"'{func.id}' is not a function — write {func.id}*(...) to multiply")
         function = FUNCTIONS.get(func.id)
         if function is None:
-            hint = _nearest(func.id, list(FUNCTIONS))
-            raise ExpressionError(
-                f"Function '{func.id}' is not allowed at column {column}.{hint} "
-                f"Allowed: {', '.join(FUNCTIONS)}"
+            hint = suggestion(func.id, list(FUNCTIONS))
+            raise _at(
+                column,
+                f"unknown function {quote(func.id)} — "
+                + capitalised(hint, f"allowed functions: {_FUNCTION_LIST}"),
             )
+        example = f"{func.id}(y, x)" if function.arity == 2 else f"{func.id}(x)"
         if node.keywords:
-            keyword_node = node.keywords[0]
-            raise ExpressionError(
-                f"Keyword arguments are not allowed at column {self.column(keyword_node)}"
+            argument = node.keywords[0]
+            what = (
+                "'**' unpacking is"
+                if argument.arg is None
+                else "keyword arguments (name=value) are"
             )
+            raise _at(self.column(argument), f"{what} not allowed — write {example}")
+        for argument in node.args:
+            if isinstance(argument, ast.Starred):
+                raise self.forbidden(argument)
         if len(node.args) != function.arity:
             plural = "s" if function.arity != 1 else ""
-            raise ExpressionError(
-                f"{func.id}() at column {column} takes {function.arity} argument{plural}, "
-                f"got {len(node.args)}"
+            raise _at(
+                column,
+                f"{func.id}() takes {function.arity} argument{plural}, got {len(node.args)} — "
+                f"write {example}",
             )
         values = [self.check(argument) for argument in node.args]
         if any(value is None for value in values):
@@ -430,138 +507,36 @@ class _Checker:
         value = float(value)
         if np.isfinite(value):
             return value
-        what = "not a real number" if np.isnan(value) else "infinite"
-        raise ExpressionError(f"{self.source.quote(node)} at column {self.column(node)} is {what}")
+        what = (
+            "not a real number — sqrt, log and the like need arguments in their domain"
+            if np.isnan(value)
+            else "infinite — numbers must stay below about 1e308, and nothing may be divided "
+            "by zero"
+        )
+        raise _at(self.column(node), f"{self.source.quote(node)} is {what}")
 
 
-class _Builder:
-    """Builds the SymPy expression from a checked tree.
-
-    Constants that only appear after SymPy simplifies (`x - x + 700.0`) escape the float fold,
-    so every constant SymPy produces is sized up here before anything is built on top of it.
-    """
-
-    def __init__(self, source: _Source) -> None:
-        self.source = source
-
-    def build(self, node: ast.expr) -> sympy.Expr:
-        try:
-            expression = self.node(node)
-        except ExpressionError:
-            raise
-        except (ArithmeticError, RecursionError, MemoryError, TypeError, ValueError) as error:
-            # SymPy's own limits (e.g. "too many digits") surface as these.
-            raise ExpressionError(f"The expression cannot be simplified safely ({error})") from None
-        return self.guard(expression, node)
-
-    def node(self, node: ast.expr) -> sympy.Expr:
-        if isinstance(node, ast.Constant):
-            return (
-                sympy.Integer(node.value)
-                if isinstance(node.value, int)
-                else sympy.Float(node.value)
-            )
-        if isinstance(node, ast.Name):
-            return NAMES[node.id]
-        if isinstance(node, ast.UnaryOp):
-            operand = self.build(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.BinOp):
-            left, right = self.build(node.left), self.build(node.right)
-            if isinstance(node.op, ast.Add):
-                return left + right
-            if isinstance(node.op, ast.Sub):
-                return left - right
-            if isinstance(node.op, ast.Mult):
-                return left * right
-            if isinstance(node.op, ast.Div):
-                return left / right
-            if not right.free_symbols and not abs(complex(right)) <= MAX_EXPONENT:
-                column = self.source.column(self.source.after(node.left))
-                raise ExpressionError(
-                    f"Exponent {sympy.sstr(right)} is too large (limit ±{MAX_EXPONENT}) "
-                    f"at column {column}"
-                )
-            return left**right
-        if isinstance(node, ast.Call):
-            assert isinstance(node.func, ast.Name)  # the checker allows nothing else
-            arguments = [self.build(argument) for argument in node.args]
-            return FUNCTIONS[node.func.id].symbolic(*arguments)
-        raise AssertionError(f"unchecked node {type(node).__name__}")
-
-    def guard(self, expression: sympy.Expr, node: ast.expr) -> sympy.Expr:
-        if expression.free_symbols:
-            return expression
-        where = f"{self.source.quote(node)} at column {self.source.column(node.col_offset)}"
-        if expression.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
-            raise ExpressionError(f"{where} is not a finite number (is something divided by zero?)")
-        try:
-            value = complex(expression)
-        except (ArithmeticError, TypeError, ValueError, RecursionError):
-            raise ExpressionError(f"{where} is too large") from None
-        if not cmath.isfinite(value):
-            raise ExpressionError(f"{where} is too large")
-        if value.imag != 0:
-            raise ExpressionError(f"{where} is not a real number")
-        return expression
+def _format_number(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return f"{value:.6g}"
 
 
-def _real_array(result: object, shape: tuple[int, ...], taken: Sequence[np.ndarray]) -> np.ndarray:
-    array = np.asarray(result)
-    if np.iscomplexobj(array):
-        # SymPy may rewrite e.g. sqrt(-x^2) as I*|x|; a value that is not real is NaN here,
-        # as it would be from NumPy's own sqrt of a negative number.
-        array = np.where(array.imag == 0, array.real, np.nan)
-    fresh = not any(np.may_share_memory(array, other) for other in taken)
-    if array.dtype != np.float64 or array.shape != shape or not fresh:
-        # Constants come back as scalars, `f = x` returns the input itself and CSE can return
-        # one array for two outputs; each output gets its own full-shape float64 array.
-        array = np.array(np.broadcast_to(array, shape), dtype=np.float64)
-    return array
+# --- From checked text to an objective --------------------------------------------------------
 
 
-def _numeric_safe(expression: sympy.Expr) -> sympy.Expr:
-    # lambdify prints Integers as Python ints, and NumPy refuses ints beyond float range.
-    big = {
-        number: sympy.Float(number)
-        for number in expression.atoms(sympy.Rational)
-        if max(abs(number.p), abs(number.q)) > 2**53
-    }
-    return expression.xreplace(big) if big else expression
+class Derived(NamedTuple):
+    """What the symbolic side hands back: the program, the formulas, and the trees' sizes."""
 
-
-def _make_kernel(f: sympy.Expr, fx: sympy.Expr, fy: sympy.Expr) -> Kernel:
-    # lambdify generates code from the SymPy expressions, which were built only from
-    # whitelisted pieces; the user's text is long gone by now.
-    numeric = sympy.lambdify(
-        (X, Y), [_numeric_safe(f), _numeric_safe(fx), _numeric_safe(fy)], modules="numpy", cse=True
-    )
-
-    def kernel(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        x = np.asarray(x, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64)
-        shape = np.broadcast_shapes(x.shape, y.shape)
-        with np.errstate(all="ignore"):
-            results = numeric(x, y)
-        outputs: list[np.ndarray] = []
-        for result in results:
-            outputs.append(_real_array(result, shape, [x, y, *outputs]))
-        return outputs[0], outputs[1], outputs[2]
-
-    return kernel
-
-
-def _without_dirac(expression: sympy.Expr) -> sympy.Expr:
-    # d/dx sign(x) is 2·δ(x): zero wherever it can be evaluated, which is what an optimizer sees.
-    return expression.replace(sympy.DiracDelta, lambda *_: sympy.Integer(0))
+    tape: Tape
+    formulas: tuple[Formula, Formula, Formula]
+    nodes: tuple[int, int, int]  # expression-tree nodes of f, ∂f/∂x, ∂f/∂y
 
 
 class _Compiled(NamedTuple):
     text: str
-    expression: sympy.Expr
+    derived: Derived
     kernel: Kernel
-    latex: str
-    gradient_latex: tuple[str, str]
 
 
 def _checked_tree(text: str) -> tuple[_Source, ast.Expression]:
@@ -577,32 +552,89 @@ def _normalised(tree: ast.Expression) -> str:
     return ast.unparse(tree).replace(" ** ", "^")
 
 
-@lru_cache(maxsize=128)
+# The helper process imports the symbolic side (and SymPy) once; this process never does.
+isolated.preload("functions.symbolic")
+
+
+def _derive(source: _Source, tree: ast.Expression) -> Derived:
+    try:
+        return isolated.call(
+            "functions.symbolic:derive",
+            source,
+            tree,
+            MAX_LATEX,
+            LATEX_NODES,
+            cpu_seconds=SYMPY_SECONDS,
+            refusals=("ExpressionError",),
+        )
+    except isolated.Refused as refusal:
+        _, message, column = refusal.args
+        raise ExpressionError(message, column) from None
+    except isolated.TooSlow:
+        raise ExpressionError(
+            f"The expression takes too long to differentiate: SymPy needed more than "
+            f"{SYMPY_SECONDS} s — try a shorter or simpler expression"
+        ) from None
+    except isolated.Failed as failure:
+        raise ExpressionError(
+            f"SymPy could not differentiate this expression ({failure}) — try a simpler one"
+        ) from None
+
+
 def _compile(text: str) -> _Compiled:
     source, tree = _checked_tree(text)
-    f = _Builder(source).build(tree.body)
-    fx, fy = (_without_dirac(sympy.diff(f, symbol)) for symbol in (X, Y))
-    for part in (f, fx, fy):
-        if part.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
-            raise ExpressionError("The expression divides by zero")
-        if part.has(sympy.Derivative, sympy.Subs):
-            raise ExpressionError("SymPy cannot differentiate this expression")
-    kernel = _make_kernel(f, fx, fy)
+    derived = _derive(source, tree)
     try:
+        kernel = kernel_from_tape(derived.tape)
         kernel(np.float64(0.5), np.float64(-0.25))
         kernel(np.array([0.0, 1.0]), np.array([[2.0], [-3.0]]))
-    except Exception as error:  # any failure of generated code means: cannot evaluate
+    except Exception as error:  # any failure of the program means: cannot evaluate
         raise ExpressionError(
             f"The expression cannot be evaluated numerically ({type(error).__name__})"
         ) from None
-    return _Compiled(
-        _normalised(tree), f, kernel, sympy.latex(f), (sympy.latex(fx), sympy.latex(fy))
-    )
+    return _Compiled(_normalised(tree), derived, kernel)
 
 
-def parse_to_sympy(text: str) -> sympy.Expr:
-    """The SymPy expression for `text` (symbols `X`, `Y` are real); raises `ExpressionError`."""
-    return _compile(text).expression
+@lru_cache(maxsize=128)
+def _outcome(text: str) -> _Compiled | tuple[str, int | None]:
+    """The compiled function, or the refusal's message and column: both are cached, so that a
+    page that reruns on every widget change pays for a slow refusal only once.
+
+    An entry is small: LaTeX past `MAX_LATEX` is not kept, and the program holds each distinct
+    subexpression once (a few thousand instructions for the largest inputs of bench/parser.py).
+    """
+    try:
+        return _compile(text)
+    except ExpressionError as error:
+        return str(error), error.column
+
+
+# Sessions that open one shared link parse the same text at the same moment: the first does the
+# work, the others wait for it and then find it in the cache.
+_PENDING_GUARD = threading.Lock()
+_PENDING: dict[str, threading.Lock] = {}
+
+
+def _compiled(text: str) -> _Compiled:
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        _prepare(text)  # raises; keeps huge text out of the cache
+    with _PENDING_GUARD:
+        pending = _PENDING.setdefault(text, threading.Lock())
+    try:
+        with pending:
+            outcome = _outcome(text)
+    except isolated.Unavailable as error:
+        # Not the text's fault, so not cached: the next rerun tries again.
+        raise ExpressionError(
+            f"The function could not be differentiated just now ({error}) — try again"
+        ) from None
+    finally:
+        with _PENDING_GUARD:
+            if _PENDING.get(text) is pending:
+                del _PENDING[text]
+    if isinstance(outcome, _Compiled):
+        return outcome
+    raise ExpressionError(*outcome)
 
 
 def _default_start(domain: Domain) -> Point:
@@ -621,14 +653,32 @@ def parse_expression(
     """Turn typed-in text such as ``(1-x)^2 + 100*(y-x^2)^2`` into an `Objective`.
 
     Grammar: numbers, `x`, `y`, `pi`, `e`, `+ - * / ^ **`, parentheses and calls of the functions
-    in `FUNCTIONS`. Anything else raises `ExpressionError` naming the column of the problem.
+    in `FUNCTIONS`, within the limits in the module docstring. Anything else raises
+    `ExpressionError` naming the column of the problem. The objective's formulas are bounded
+    by `MAX_LATEX` (2 000) characters each: `objective.formulas()` says which are displayable
+    and how long each is; its kernel works whether they are or not.
+
+    >>> import numpy as np
+    >>> rosenbrock = parse_expression("(1-x)^2 + 100*(y-x^2)^2")
+    >>> rosenbrock.title
+    'f(x, y) = (1 - x)^2 + 100 * (y - x^2)^2'
+    >>> rosenbrock.gradient(np.array([[1.0, 1.0], [0.0, 0.0]])).tolist()
+    [[0.0, 0.0], [-2.0, 0.0]]
+    >>> [formula.latex for formula in parse_expression("x^2 + y^2").formulas()]
+    ['x^{2} + y^{2}', '2 x', '2 y']
+    >>> parse_expression("x^2 + lambda: 1")
+    Traceback (most recent call last):
+    ...
+    functions.parser.ExpressionError: Column 7: 'lambda' is not allowed — write an expression \
+in x and y, such as x^2 + y^2
     """
     (x_low, x_high), (y_low, y_high) = domain
     if not (
         np.isfinite([x_low, x_high, y_low, y_high]).all() and x_low < x_high and y_low < y_high
     ):
         raise ValueError(f"Invalid domain: {domain!r} (need finite low < high on both axes)")
-    compiled = _compile(text)
+    compiled = _compiled(text)
+    f, fx, fy = compiled.derived.formulas
     point = _default_start(domain) if start is None else start
     return Objective(
         name="custom",
@@ -637,8 +687,9 @@ def parse_expression(
         domain=((float(x_low), float(x_high)), (float(y_low), float(y_high))),
         minima=(),
         start=(float(point[0]), float(point[1])),
-        latex=compiled.latex,
+        latex=f.latex,
         note="A function you typed in; its gradient comes from SymPy.",
-        gradient_latex=compiled.gradient_latex,
+        gradient_latex=(fx.latex, fy.latex),
         source=text,
+        too_long=tuple(formula for formula in (f, fx, fy) if not formula.displayable),
     )

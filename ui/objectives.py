@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from functions import Objective, get_function
+from ui.text import literal
 
 CUSTOM = "custom"
 
@@ -26,13 +29,23 @@ def objective_or_error(
         return None, str(error)
 
 
-def show_formula(objective: Objective, container=st) -> None:
-    """f and ∇f in LaTeX, and the function's one-sentence note."""
-    container.latex(rf"f(x, y) = {objective.latex}")
-    gx, gy = objective.gradient_latex
-    if gx:
-        container.latex(
-            rf"\begin{{aligned}} \partial f / \partial x &= {gx} \\ "
-            rf"\partial f / \partial y &= {gy} \end{{aligned}}"
-        )
-    container.caption(objective.note)
+def show_formula(objective: Objective, container: Any = st) -> None:
+    """f and ∇f in LaTeX, and the function's one-sentence note.
+
+    A formula longer than `functions.MAX_LATEX` characters is not handed to the browser's
+    LaTeX renderer (a few of them would keep a tab busy for seconds); a short notice says so.
+    """
+    f, gx, gy = objective.formulas()
+    if f.displayable:
+        container.latex(rf"f(x, y) = {f.latex}")
+    rows = [
+        rf"{symbol} &= {g.latex}"
+        for symbol, g in ((r"\partial f / \partial x", gx), (r"\partial f / \partial y", gy))
+        if g.displayable and g.latex
+    ]
+    if rows:
+        container.latex(r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}")
+    for formula in (f, gx, gy):
+        if not formula.displayable:
+            container.caption(literal(formula.notice, None))
+    container.caption(literal(objective.note, None))

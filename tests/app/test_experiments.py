@@ -1,4 +1,4 @@
-"""The Experiments pages (Sweep, Basins, Noise) through AppTest, with small grids so they stay fast."""
+"""The Experiments pages (Sweep, Basins, Noise) through AppTest, on small, fast grids."""
 
 from __future__ import annotations
 

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from functions import MAX_LATEX
 from lessons.playground import DEFAULT, PRESETS_BY_KEY
+from tests.functions.corpus import CORPUS
 from tests.markdown import shown
 from tests.plotly_data import values
 from ui.hyperparameters import key_for
@@ -279,3 +281,16 @@ def test_image_format_control_sets_the_toolbar_download(default_page):
     at.selectbox(key="pg_image").set_value("svg").run()
     config = json.loads(at.get("plotly_chart")[0].proto.config)
     assert config["toImageButtonOptions"]["format"] == "svg"
+
+
+def test_a_huge_gradient_is_not_rendered_but_the_run_and_the_map_still_work():
+    # A short tower of powers of quotients whose gradient is tens of thousands of LaTeX
+    # characters: the page says so in a line of text instead of freezing the browser.
+    tower = next(case.text for case in CORPUS if case.name == "tower-of-shifted-quotients")
+    query = {"pg_function": "Custom f(x, y)…", "pg_expression": tower, "pg_steps": "50"}
+    at = open_page({**query, "pg_x": "1", "pg_y": "1"})
+    assert not at.exception
+    assert all(len(element.value) <= 2 * MAX_LATEX for element in at.get("latex"))
+    notices = " ".join(shown(c.value) for c in at.caption)
+    assert "is too long to display" in notices and "characters" in notices
+    assert len(charts(at)) == 2  # the map and the curves do not depend on the formula
