@@ -682,7 +682,7 @@ in x and y, such as x^2 + y^2
     point = _default_start(domain) if start is None else start
     return Objective(
         name="custom",
-        title=f"f(x, y) = {compiled.text}",
+        title=f"f(x, y) = {_short(compiled.text)}",
         kernel=compiled.kernel,
         domain=((float(x_low), float(x_high)), (float(y_low), float(y_high))),
         minima=(),
@@ -693,3 +693,11 @@ in x and y, such as x^2 + y^2
         source=text,
         too_long=tuple(formula for formula in (f, fx, fy) if not formula.displayable),
     )
+
+
+TITLE_CHARACTERS = 60  # of the typed text in a title: figures and tables stay readable
+
+
+def _short(text: str) -> str:
+    """The typed text for titles, cut to `TITLE_CHARACTERS` (the whole text stays in `source`)."""
+    return text if len(text) <= TITLE_CHARACTERS else text[: TITLE_CHARACTERS - 1] + "…"

@@ -16,7 +16,7 @@ from ui.hyperparameters import controls_for, setting_values
 from ui.progress import computed, progress_bar
 from ui.runs import builtin, landscape, trajectory
 from ui.shell import ensure_app_shell
-from ui.text import literal
+from ui.text import MAX_MESSAGE, literal
 from viz.curves import loss_figure
 from viz.experiments import basin_names, basin_shares, basins_figure, basins_table, table_csv
 from viz.paths import race_figure
@@ -101,7 +101,7 @@ objective = get_function(function)
 try:
     maps = computed(cached_basins, tuple(sides), function, steps, resolution)
 except ValueError as problem:
-    st.error(literal(str(problem), None))
+    st.error(literal(str(problem), MAX_MESSAGE))
     st.stop()
 first, second = maps.values()
 inputs = repr((sides, function, steps, resolution))

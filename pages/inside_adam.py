@@ -43,7 +43,7 @@ from ui.hyperparameters import control_for
 from ui.objectives import show_formula
 from ui.runs import builtin, landscape
 from ui.shell import ensure_app_shell
-from ui.text import literal
+from ui.text import MAX_MESSAGE, literal
 from viz.inside import (
     CONVENTION_TITLES,
     bias_figure,
@@ -273,7 +273,7 @@ def explore(
     try:
         runs = analyse(run_settings)
     except ValueError as problem:
-        st.error(literal(str(problem), None))
+        st.error(literal(str(problem), MAX_MESSAGE))
         return
     main = runs.main
     st.session_state["ia_shown_runs"] = runs  # what a click on the map refers to

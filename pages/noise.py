@@ -12,7 +12,7 @@ from ui.controls import Choice, Controls, Slider
 from ui.hyperparameters import controls_for
 from ui.progress import computed, progress_bar
 from ui.shell import ensure_app_shell
-from ui.text import literal
+from ui.text import MAX_MESSAGE, literal
 from viz.experiments import noise_figure, noise_summary, noise_table, noise_verdict, table_csv
 from viz.style import chart_config, format_number
 
@@ -151,7 +151,7 @@ try:
         tune,
     )
 except ValueError as problem:
-    st.error(literal(str(problem), None))
+    st.error(literal(str(problem), MAX_MESSAGE))
     st.stop()
 if tune:
     failed = [v for v, rate in study.tuned.items() if rate is None]

@@ -16,7 +16,7 @@ from ui.hyperparameters import controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.runs import FunctionKey, landscape, trajectory
 from ui.shell import ensure_app_shell
-from ui.text import literal
+from ui.text import MAX_MESSAGE, literal
 from viz.curves import progress_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.paths import race_figure, surface_figure
@@ -171,7 +171,7 @@ with st.sidebar:
     objective, error = objective_or_error(function, expression, half_width)
     function_key = (function, expression, half_width)
     if error:
-        st.error(literal(error, None))
+        st.error(literal(error, MAX_MESSAGE))
     chosen = CONTROLS["pg_optimizers"].render()
     steps = CONTROLS["pg_steps"].render()
     left, right = st.columns(2)
@@ -188,7 +188,7 @@ with st.sidebar:
             render_hyperparameters(variant, st.container())
 
 if objective is None:
-    st.error(f"This function cannot be used: {literal(error, None)}")
+    st.error(f"This function cannot be used: {literal(error, MAX_MESSAGE)}")
     st.stop()
 if not chosen:
     show_formula(objective)
@@ -201,7 +201,7 @@ try:
     }
 except ValueError as problem:
     show_formula(objective)
-    st.error(literal(str(problem), None))
+    st.error(literal(str(problem), MAX_MESSAGE))
     st.stop()
 
 picture, background = landscape(function_key)

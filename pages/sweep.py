@@ -17,7 +17,7 @@ from ui.objectives import show_formula
 from ui.progress import computed, progress_bar
 from ui.runs import builtin, landscape, trajectory
 from ui.shell import ensure_app_shell, legacy_experiments_link
-from ui.text import literal
+from ui.text import MAX_MESSAGE, literal
 from viz.curves import loss_figure
 from viz.experiments import COLOR_BY, grid_search_table, sweep_figure, sweep_table, table_csv
 from viz.paths import race_figure
@@ -204,7 +204,7 @@ try:
         cached_sweep, variant, function, start, steps, x_axis, y_axis, tuple(fixed.items())
     )
 except ValueError as problem:
-    st.error(literal(str(problem), None))
+    st.error(literal(str(problem), MAX_MESSAGE))
     st.stop()
 
 inputs = repr((variant, function, start, steps, x_axis, y_axis, fixed))

@@ -17,6 +17,7 @@ import re
 import string
 
 MAX_SHOWN = 80  # characters of user text quoted in a message
+MAX_MESSAGE = 500  # characters of a whole message that may contain user text
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)(?=:)|\bwww(?=\.))|(?=@)")

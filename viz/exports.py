@@ -73,7 +73,8 @@ def to_json(objective: Objective, runs: Mapping[str, Trajectory]) -> bytes:
         "function": {
             "name": objective.name,
             "title": objective.title,
-            "latex": objective.latex,
+            "expression": objective.source,  # the typed-in text, whole ("" for built-ins)
+            "latex": objective.latex,  # "" when too long to display
             "minima": [list(m) for m in objective.minima],
         },
         "runs": [],
