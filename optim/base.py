@@ -101,6 +101,12 @@ class Optimizer:
         object.__setattr__(self, "rules", self.RULES[self.convention])
         # Decided once: `np.any` on every step would cost more than the update on one point.
         object.__setattr__(self, "decays", bool(np.any(getattr(self, "weight_decay", 0.0))))
+        # What `step` hands to `update`, built once (a network takes thousands of steps).
+        expanded = {
+            key: value[..., None] if isinstance(value, np.ndarray) else value
+            for key, value in self.hyperparameters().items()
+        }
+        object.__setattr__(self, "_expanded", expanded)
 
     # -- to be provided by subclasses (each declares `convention: str = "pytorch"` last) ----
     def _validate(self) -> None:  # pragma: no cover - every subclass overrides it
@@ -141,11 +147,10 @@ class Optimizer:
         }
 
     def _step_hyperparameters(self, learning_rate: Hyper | None) -> dict[str, Hyper]:
-        hp = self.batch_hyperparameters(True)
-        if learning_rate is not None:
-            rate = np.asarray(learning_rate, dtype=float)
-            hp["learning_rate"] = rate[..., None] if rate.ndim else float(rate)
-        return hp
+        if learning_rate is None:
+            return self._expanded
+        rate = np.asarray(learning_rate, dtype=float)
+        return {**self._expanded, "learning_rate": rate[..., None] if rate.ndim else float(rate)}
 
     def step(
         self,

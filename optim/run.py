@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -15,7 +16,7 @@ from optim.catalog import variant_of
 from optim.noise import perturb, seed_keys
 from optim.schedules import Schedule, factors
 
-RECORD_MODES = ("full", "final")
+RECORD_MODES = ("full", "path", "final")
 DEFAULT_TOLERANCE = 1e-4
 DEFAULT_BOUND = 1e6
 MAX_STEPS = 1_000_000
@@ -31,13 +32,16 @@ class Trajectory:
     loss is within `tolerance` of the objective's lowest known minimum, −1 if never or if no
     minimum is known) and `diverged_at` (−1 if never).
 
-    With `record="full"`: `params` (steps+1, *batch, 2) and `loss` (steps+1, *batch) for
-    θ_0 … θ_steps; `gradients` (the gradient each step used, noise included), `updates`
-    (θ_t − θ_{t−1}) and `effective_lr` (the per-parameter factor multiplying the
-    bias-corrected first moment or the gradient), each (steps, *batch, 2); `learning_rate`
-    (steps, *batch), the scheduled α_t; and `state`, the optimizer state after each step by
-    name (Adam: m, v, m_hat, v_hat and v_max with amsgrad; SGD: momentum_buffer; RMSProp:
-    square_avg, grad_avg, momentum_buffer; Adagrad: accumulator), each (steps, *batch, 2).
+    With `record="path"`: also `params` (steps+1, *batch, 2) and `loss` (steps+1, *batch) for
+    θ_0 … θ_steps — what a picture of the paths needs, for many trajectories at once.
+
+    With `record="full"`: `params` and `loss` as with "path"; `gradients` (the gradient each
+    step used, noise included), `updates` (θ_t − θ_{t−1}) and `effective_lr` (the
+    per-parameter factor multiplying the bias-corrected first moment or the gradient), each
+    (steps, *batch, 2); `learning_rate` (steps, *batch), the scheduled α_t; and `state`, the
+    optimizer state after each step by name (Adam: m, v, m_hat, v_hat and v_max with amsgrad;
+    SGD: momentum_buffer; RMSProp: square_avg, grad_avg, momentum_buffer; Adagrad:
+    accumulator), each (steps, *batch, 2).
 
     Divergence: a trajectory diverges at the first step t whose θ_t is not finite, leaves
     the box |θ| ≤ `bound`, or has a non-finite loss (a non-finite gradient makes θ_t
@@ -156,7 +160,7 @@ def run(
     if isinstance(objective, str):
         objective = get_function(objective)
     if record not in RECORD_MODES:
-        raise ValueError(f"Invalid record: {record!r} (must be 'full' or 'final')")
+        raise ValueError(f"Invalid record: {record!r} (must be 'full', 'path' or 'final')")
     if not isinstance(steps, int | np.integer) or not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"Invalid steps: {steps!r} (must be an integer in [0, {MAX_STEPS}])")
     steps = int(steps)
@@ -194,7 +198,7 @@ def run(
     params = np.ascontiguousarray(x0.reshape(size, 2).T)
     target = None if objective.min_value is None else objective.min_value + tolerance
 
-    loop = _run_full if record == "full" else _run_final
+    loop = _run_final if record == "final" else partial(_run_full, detail=record == "full")
     with np.errstate(all="ignore"):
         results = loop(
             optimizer, objective, params, state, batch, lr_factors, steps, bound, target, progress
@@ -211,6 +215,8 @@ def run(
         return shaped(np.moveaxis(x, 1, -1), x.shape[:1], (2,))
 
     extra: dict[str, Any] = {}
+    if record == "path":
+        extra = {"params": coords(results["params"]), "loss": shaped(results["loss"], (steps + 1,))}
     if record == "full":
         extra = {
             "params": coords(results["params"]),
@@ -250,19 +256,20 @@ def _hyper_at(batch: _Batch, lr_factors: np.ndarray | None, t: int) -> dict[str,
 
 
 def _run_full(
-    optimizer, objective, params, state, batch, lr_factors, steps, bound, target, progress
+    optimizer, objective, params, state, batch, lr_factors, steps, bound, target, progress, detail
 ):
+    """Every step recorded: θ and f always; with `detail`, also g, the state and the terms."""
     size = params.shape[1]
-    names = [name for name, value in state._asdict().items() if isinstance(value, np.ndarray)]
+    names = [n for n, v in state._asdict().items() if isinstance(v, np.ndarray) and detail]
     initial = {name: getattr(state, name) for name in names}
     params_h = np.empty((steps + 1, 2, size))
     loss_h = np.empty((steps + 1, size))
-    grads_h = np.empty((steps, 2, size))
+    grads_h = np.empty((steps if detail else 1, 2, size))
     state_h = {name: np.empty((steps, 2, size)) for name in names}
     params_h[0] = params
     kernel, update, hp = objective.kernel, optimizer.update, batch.hp
     for t in range(1, steps + 1):
-        g = grads_h[t - 1]
+        g = grads_h[t - 1 if detail else 0]
         loss_h[t - 1], g[0], g[1] = kernel(params[0], params[1])  # loss at θ_{t−1}, g_t
         if batch.perturbed:
             g[...] = perturb(g, batch.keys, t, batch.noise, batch.sparsity)
@@ -275,6 +282,8 @@ def _run_full(
         if progress is not None and t % PROGRESS_EVERY == 0:
             progress(t / steps)
     loss_h[steps] = objective.kernel(params[0], params[1])[0]
+    if not detail:
+        return _path_only(params_h, loss_h, bound, target)
 
     lr = np.broadcast_to(batch.hp["learning_rate"], (size,))
     lr_h = (
@@ -321,6 +330,26 @@ def _run_full(
         "effective_lr": effective_lr,
         "learning_rate": lr_h,
         "state": {**state_h, **recorded},
+        "final_params": params_h[-1],
+        "final_loss": loss_h[-1],
+        "diverged_at": diverged_at,
+    }
+
+
+def _path_only(params_h, loss_h, bound, target):
+    """θ and f of every step, frozen from a trajectory's divergence on, and the summary."""
+    good = np.isfinite(loss_h) & np.all(np.abs(params_h) <= bound, axis=1)
+    diverged_at = np.where(good.all(axis=0), -1, np.argmin(good, axis=0))
+    rows = np.arange(params_h.shape[0])[:, None]
+    source = np.where((diverged_at >= 0) & (rows >= diverged_at), diverged_at - 1, rows)
+    params_h = np.take_along_axis(params_h, source[:, None, :], axis=0)
+    loss_h = np.take_along_axis(loss_h, source, axis=0)
+    hit = loss_h <= target if target is not None else np.zeros(loss_h.shape, dtype=bool)
+    return {
+        "best_loss": loss_h.min(axis=0),
+        "converged_at": np.where(hit.any(axis=0), hit.argmax(axis=0), -1),
+        "params": params_h,
+        "loss": loss_h,
         "final_params": params_h[-1],
         "final_loss": loss_h[-1],
         "diverged_at": diverged_at,

@@ -312,3 +312,15 @@ def test_progress_reports_fractions_up_to_one(record):
     seen = []
     run(Adam(), ROSENBROCK, np.zeros((3, 2)), 120, record=record, progress=seen.append)
     assert seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[0] < 1
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_path_record_keeps_the_full_records_path_and_loss(name):
+    x0 = np.array([[-1.5, 2.5], [0.0, 0.0], [2.0, -1.0], [-2.0, 3.0]])  # some diverge
+    full = run(OPTIMIZERS[name], ROSENBROCK, x0, 80)
+    path = run(OPTIMIZERS[name], ROSENBROCK, x0, 80, record="path")
+    np.testing.assert_array_equal(path.params, full.params)
+    np.testing.assert_array_equal(path.loss, full.loss)
+    for field in SUMMARY:
+        np.testing.assert_array_equal(getattr(path, field), getattr(full, field))
+    assert path.gradients is None and path.state == {}
