@@ -26,6 +26,12 @@ from viz.style import TINY, base_layout, color_of, describe_hyperparameters, fig
 
 MAX_POINTS = 500  # per step-axis series
 MAX_FRAMES = 60  # W1 heatmap frames
+# W1 frames send each weight's log10 rate as one byte, LEVELS steps between the lowest and the
+# highest rate shown (a sixth of a percent of the range: invisible in colour), within
+# W1_PAYLOAD bytes of codes (about 1.8× that as JSON): 60 frames of the course's 20×64 W1
+# (≈140 KB), 40 of the digits network's 64×64 (≈300 KB).
+LEVELS = 254
+W1_PAYLOAD = 160 * 1024
 BOUNDARY_FRAMES = 30  # decision-boundary frames: three heatmaps each
 BOUNDARY_RESOLUTION = 40  # grid points per side of a decision-boundary map
 CLASS_COLORS = ("#2166ac", "#b2182b")  # class 0 blue, class 1 red, as the probability map
@@ -404,9 +410,18 @@ def _animate(labels: Sequence[str], layout: dict, plot_height: int) -> None:
     layout["height"] += CONTROLS_HEIGHT - 50
 
 
-def _log_colorbar(low: float, high: float, title: str) -> dict:
+def _tick_text(value: float) -> str:
+    """0.001 … 1000 as written, others as 1e-05 or 2e+06 → "1e-5", "2e6"."""
+    if 1e-3 <= value < 1e4:
+        return f"{float(f'{value:.2g}'):g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _log_colorbar(low: float, high: float, title: str, levels: int | None = None) -> dict:
     """A colour bar for log10 values from `low` to `high`, labelled with the values themselves
-    at round numbers (1, 2, 5 × 10ᵏ), or at both ends when the range holds fewer than two."""
+    at round numbers (1, 2, 5 × 10ᵏ), or at both ends when the range holds fewer than two.
+    With `levels`, the z values are codes 0 … levels standing for low … high."""
     candidates = np.log10(
         [m * 10.0**k for k in range(math.floor(low), math.ceil(high) + 1) for m in (1, 2, 5)]
     )
@@ -415,10 +430,11 @@ def _log_colorbar(low: float, high: float, title: str) -> dict:
         ticks = ticks[np.isclose(ticks, np.round(ticks))]  # whole decades only
     if len(ticks) < 2:
         ticks = np.array([low, high])
+    positions = ticks if levels is None else (ticks - low) / (high - low) * levels
     return {
         "title": {"text": title, "side": "right"},
-        "tickvals": ticks.tolist(),
-        "ticktext": [format_number(10.0**t, 2) for t in ticks],
+        "tickvals": positions.tolist(),
+        "ticktext": [_tick_text(10.0**t) for t in ticks],
         "thickness": 14,
     }
 
@@ -426,6 +442,12 @@ def _log_colorbar(low: float, high: float, title: str) -> dict:
 def _picks(count: int, max_frames: int) -> np.ndarray:
     """Indices of at most `max_frames` snapshots, evenly spread, the last included."""
     return np.unique(np.linspace(0, count - 1, min(count, max_frames)).round().astype(int))
+
+
+def w1_codes(logs: np.ndarray, low: float, high: float) -> np.ndarray:
+    """log10 rates from `low` to `high` as uint8 codes 0 … LEVELS (clipped at both ends)."""
+    scaled = (np.asarray(logs, dtype=np.float64) - low) / (high - low) * LEVELS
+    return np.clip(np.rint(scaled), 0, LEVELS).astype(np.uint8)
 
 
 def w1_rates_figure(
@@ -436,60 +458,70 @@ def w1_rates_figure(
     max_frames: int = MAX_FRAMES,
     title: str = "",
 ) -> go.Figure:
-    """The effective learning rate of every weight of W1 (inputs × hidden units) as a heatmap
-    of log10 values, with a step slider. Rows are inputs (named by `feature_names`, e.g. the
+    """The effective learning rate of every weight of W1 (inputs × hidden units) on a log
+    colour scale, with a step slider. Rows are inputs (named by `feature_names`, e.g. the
     words of a bag of words), columns are hidden units; the colour scale is fixed over all
-    steps."""
+    steps. At most `max_frames` frames, fewer for a large W1 (`W1_PAYLOAD`). The cells carry
+    the log10 rates as one-byte codes (`w1_codes`), so hovering names the weight, and the
+    colour bar gives its rate."""
     _single(history, "w1_rates_figure")
     if history.w1_rates is None:
         raise ValueError(f"{name} was trained with rates=False: no effective rates to draw")
-    picks = _picks(len(history.w1_steps), max_frames)
+    frame_bytes = history.w1_rates[0].size
+    picks = _picks(len(history.w1_steps), max(2, min(max_frames, W1_PAYLOAD // frame_bytes)))
     steps = history.w1_steps[picks]
     reached = _steps_reached(history)
     rates = np.maximum(history.w1_rates[picks].astype(np.float64), TINY)
     logs = np.log10(rates).astype(np.float32)
     live = logs[steps <= reached] if np.any(steps <= reached) else logs
-    low, high = float(live.min()), float(live.max())
+    # The first steps' rates reach far above the rest (α/|g_1| for Adam); a colour scale
+    # from the 1st to the 99th percentile of everything shown keeps the later steps apart.
+    low, high = (float(v) for v in np.percentile(live, [1, 99]))
     if high - low < 1e-6:  # one rate for every weight (SGD): centre it in the scale
         low, high = low - 0.5, high + 0.5
     inputs, hidden = history.w1_rates.shape[1:]
     rows = list(feature_names) if feature_names else [str(i + 1) for i in range(inputs)]
     if len(rows) != inputs:
         raise ValueError(f"feature_names has {len(rows)} names for {inputs} inputs")
+    codes = w1_codes(logs, low, high)
     heat = {
         "type": "heatmap",
-        "z": logs[-1],
+        "z": codes[-1],
         "x": np.arange(1, hidden + 1, dtype=np.int32),
         "y": rows,
-        "zmin": low,
-        "zmax": high,
+        "zmin": 0,
+        "zmax": LEVELS,
         "colorscale": RATE_SCALE,
-        "colorbar": _log_colorbar(low, high, "rate"),
-        "hovertemplate": "input %{y}, hidden unit %{x}<br>log10 rate %{z:.2f}<extra></extra>",
+        "colorbar": _log_colorbar(low, high, "rate", LEVELS),
+        "hovertemplate": "input %{y}, hidden unit %{x}<extra></extra>",
     }
     labels = [str(int(s)) for s in steps]
     frames = [
-        {"name": label, "data": [{"type": "heatmap", "z": logs[i]}], "traces": [0]}
+        {"name": label, "data": [{"type": "heatmap", "z": codes[i]}], "traces": [0]}
         for i, label in enumerate(labels)
     ]
     diverged = "" if history.diverged_at < 0 else f"; diverged at step {int(history.diverged_at)}"
-    plot_height = max(240, min(640, 16 * inputs + 60))
+    plot_height = max(240, min(720, 18 * inputs + 60))
     layout = _layout(
         title or f"{name}: effective learning rate of each weight of W1",
         [
             f"{run_text(history)}; {name}: {settings_text(history)}{diverged}",
-            "colour: α_t/(√v̂_t+ε) of each weight (log scale) after the step on the slider",
+            "colour: α_t/(√v̂_t+ε) of each weight after the step on the slider (log scale, "
+            "1st to 99th percentile of all steps shown)",
         ],
         plot_height,
         xaxis={"title": {"text": "hidden unit"}, "showgrid": False, "zeroline": False},
         yaxis={
             "title": {"text": "" if feature_names else "input"},
             "type": "category",
+            **({"dtick": 1, "tickfont": {"size": 11}} if feature_names else {}),
             "autorange": "reversed",
             "showgrid": False,
             "zeroline": False,
         },
     )
+    if feature_names:  # room for the longest name, about 7 px a character
+        layout["margin"]["l"] = max(65, 25 + 7 * max(len(str(n)) for n in rows))
     _animate(labels, layout, plot_height)
     return figure([heat], layout, frames)
 

@@ -12,13 +12,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from nets import MLP, PRESETS, grid_search, load, train
+from nets import MLP, PRESETS, compare, grid_search, load, train
 from nets.data import bag_of_words
 from optim import SGD, Adam, RMSProp
 from tests.plotly_data import values
 from viz.networks import (
     BOUNDARY_FRAMES,
+    LEVELS,
     MAX_FRAMES,
+    W1_PAYLOAD,
     boundary_figure,
     boundary_grids,
     generalisation_figure,
@@ -105,6 +107,15 @@ def words():
         for name, o in (("Adam", Adam(learning_rate=0.01)), ("SGD", SGD(learning_rate=0.1)))
     }
     return data, runs
+
+
+@pytest.fixture(scope="module")
+def digits_runs():
+    data = load("digits")
+    model = PRESETS["digits"].model(data)
+    optimizers = {"Adam": Adam(learning_rate=1e-3), "SGD": SGD(learning_rate=0.1)}
+    runs = compare(model, optimizers, data.X, data.y, epochs=2, validation=data.validation)
+    return runs
 
 
 def all_numbers(data: dict) -> np.ndarray:
@@ -201,12 +212,37 @@ def test_w1_heatmap_frames(runs):
     assert all(f["traces"] == [0] for f in frames)
     inputs, hidden = history.model.blocks[0].shape
     last = values(frames[-1]["data"][0]["z"])
-    assert last.shape == (inputs, hidden)
-    np.testing.assert_allclose(last, np.log10(history.w1_rates[-1]), rtol=1e-5, atol=1e-5)
+    assert last.shape == (inputs, hidden) and last.dtype == np.uint8
     heat = data["data"][0]
+    assert (heat["zmin"], heat["zmax"]) == (0, LEVELS)  # one scale for every frame
+    # Decode with the colour bar: its ticks are rates at code positions, linear in log10.
+    bar = heat["colorbar"]
+    ticks = np.array(bar["tickvals"], dtype=float)
+    rates = np.array([float(t) for t in bar["ticktext"]])
+    slope, offset = np.polyfit(ticks, np.log10(rates), 1)
+    decoded = offset + slope * last
+    exact = np.log10(history.w1_rates[-1])
+    inside = (last > 0) & (last < LEVELS)  # the ends also hold the clipped outer percent
+    assert inside.mean() > 0.5
+    np.testing.assert_allclose(decoded[inside], exact[inside], atol=1.01 * slope / 2)
+    assert np.all(exact[last == 0] <= decoded[last == 0] + slope / 2)
+    assert np.all(exact[last == LEVELS] >= decoded[last == LEVELS] - slope / 2)
     every = np.stack([values(f["data"][0]["z"]) for f in frames])
-    assert heat["zmin"] <= every.min() and every.max() <= heat["zmax"]  # one scale for all
+    assert every.min() == 0 and every.max() == LEVELS  # the scale spans what is shown
     assert payload(figure) < 60_000
+
+
+def test_digits_generalisation_and_a_large_w1(digits_runs):
+    runs = digits_runs
+    numbers = generalisation_numbers(runs)
+    assert set(numbers["optimizer"]) == {"Adam", "SGD"}
+    assert numbers["validation accuracy"].between(0, 1).all()
+    figure = generalisation_figure(runs)
+    spec(figure)
+    # 64 × 64 weights: the frames are capped by the payload budget, not only by MAX_FRAMES.
+    heat = w1_rates_figure(runs["Adam"], "Adam")
+    assert len(heat.frames) == W1_PAYLOAD // (64 * 64) == 40
+    assert payload(heat) < 2 * W1_PAYLOAD
 
 
 def test_w1_heatmap_names_the_words(words):
