@@ -1,0 +1,379 @@
+"""ui.chart.payload: what the chart sends (figure, pieces by digest, live-slider stops) and how
+it reads what the browser sends back."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ui.chart.payload import (
+    BROWSER_MEMORY,
+    PIECE_CHARS,
+    SCRUB_ROW_HEIGHT,
+    SERVER_MEMORY,
+    Scrub,
+    SentPieces,
+    build_message,
+    bundle_of,
+    decode_message,
+    decode_stops,
+    parse_click,
+    parse_event,
+    parse_scrub,
+    plain_figure,
+    to_json,
+)
+
+chart_frontend = Path(__file__).parents[2] / "ui" / "chart" / "frontend"
+PICTURE = "data:image/png;base64," + base64.b64encode(bytes(range(256)) * 400).decode()
+
+
+def figure(shift: float = 0.0, picture: str = PICTURE) -> dict:
+    """A map: a large picture, one moving path, one fixed path, a small marker, frames."""
+    t = np.linspace(0, 1, 1000)
+    return {
+        "data": [
+            {"type": "scatter", "x": t + shift, "y": np.sin(t), "name": "moving"},
+            {"type": "scatter", "x": t, "y": np.cos(t), "name": "fixed"},
+            {"type": "scatter", "x": [0.0], "y": [1.0], "name": "marker"},
+        ],
+        "layout": {
+            "title": {"text": f"shift {shift}"},
+            "images": [{"source": picture, "xref": "x", "yref": "y", "x": 0, "y": 1}],
+        },
+        "frames": [
+            {"name": str(k), "traces": [2], "data": [{"x": [k + shift], "y": [1.0]}]}
+            for k in range(100)
+        ],
+    }
+
+
+def message_json(message) -> dict:
+    return json.loads(message.data)
+
+
+def test_a_figure_travels_whole_the_first_time_and_decodes_to_the_same_figure():
+    message = build_message(figure(), key="map")
+    body = decode_message(message.data)
+    spec = body["figure"]
+    assert [t["name"] for t in spec["data"]] == ["moving", "fixed", "marker"]
+    # NumPy arrays arrive as plotly.js typed-array specs (base64), values intact.
+    x = spec["data"][0]["x"]
+    assert x["dtype"] == "f8"
+    assert np.frombuffer(base64.b64decode(x["bdata"]), "<f8") == pytest.approx(
+        np.linspace(0, 1, 1000)
+    )
+    assert spec["layout"]["images"][0]["source"] == PICTURE
+    assert len(spec["frames"]) == 100
+    assert set(message.inline) == set(message.referenced)
+    assert len(message.referenced) == 4  # 2 paths, the picture, the frame list
+
+
+def test_only_changed_pieces_are_resent_and_the_rest_go_by_reference():
+    sent = SentPieces()
+    first = build_message(figure(0.0), key="map", sent=sent)
+    sent.use(first.referenced)
+    again = build_message(figure(0.0), key="map", sent=sent)
+    changed = build_message(figure(0.5), key="map", sent=sent)
+    assert again.rev == first.rev and again.inline == ()
+    assert len(again.data) < 3_000 < len(first.data)
+    # The moving path and the frames changed; the picture and the fixed path did not.
+    assert len(changed.inline) == 2
+    assert PICTURE not in changed.data.decode()
+    assert changed.rev != first.rev
+    # A browser that holds the first message's pieces rebuilds the new figure exactly.
+    cache: dict = {}
+    decode_message(first.data, cache)
+    rebuilt = decode_message(changed.data, cache)
+    assert rebuilt == decode_message(build_message(figure(0.5), key="map").data)
+
+
+def test_a_browser_without_the_pieces_cannot_rebuild_a_message_by_reference():
+    sent = SentPieces()
+    sent.use(build_message(figure(), key="map").referenced)
+    with pytest.raises(KeyError):
+        decode_message(build_message(figure(), key="map", sent=sent).data, {})
+
+
+def test_small_parts_stay_inline_and_large_layout_entries_become_pieces():
+    small = {"data": [{"type": "scatter", "x": [1, 2], "y": [3, 4]}], "layout": {}}
+    assert build_message(small, key="k").referenced == ()
+    big = {"data": [], "layout": {"annotations": [{"text": "a" * PIECE_CHARS}]}}
+    message = build_message(big, key="k")
+    assert [path for path, _ in message_json(message)["refs"]] == [
+        ["figure", "layout", "annotations"]
+    ]
+
+
+def test_forgetting_pieces_resends_them():
+    sent = SentPieces()
+    first = build_message(figure(), key="map", sent=sent)
+    sent.use(first.referenced)
+    sent.forget([first.referenced[0]])
+    assert build_message(figure(), key="map", sent=sent).inline == first.referenced[:1]
+    sent.forget()
+    assert set(build_message(figure(), key="map", sent=sent).inline) == set(first.referenced)
+
+
+def test_sent_pieces_keep_the_most_recently_used():
+    sent = SentPieces(limit=3)
+    sent.use(["a", "b", "c"])
+    sent.use(["a", "d"])  # b is now the oldest and falls out
+    assert list(sent.digests) == ["c", "a", "d"]
+    assert "b" not in sent and "a" in sent
+
+
+def test_a_message_with_many_pieces_raises_what_both_sides_keep():
+    sent = SentPieces(limit=3)
+    sent.use([f"piece{k}" for k in range(10)])
+    assert len(sent.digests) == 10 and sent.limit == 10
+    # The browser keeps at least twice what the server assumes it holds.
+    script = (Path(chart_frontend) / "chart.js").read_text()
+    assert f"const BROWSER_MEMORY = {BROWSER_MEMORY};" in script
+    assert BROWSER_MEMORY >= 2 * SERVER_MEMORY
+    assert "2 * message.refs.length" in script
+
+
+def test_layout_defaults_keep_zoom_follow_the_column_and_report_clicks_anywhere():
+    spec = decode_message(build_message(figure(), key="pg_race").data)
+    layout = spec["figure"]["layout"]
+    assert layout["uirevision"] == "pg_race"
+    assert layout["height"] == 450 and "width" not in layout and layout["autosize"] is True
+    assert layout["clickmode"] == "event" and layout["clickanywhere"] is True
+    own = figure()
+    own["layout"].update(uirevision="rosenbrock", width=900, height=700)
+    layout = decode_message(build_message(own, key="pg_race").data)["figure"]["layout"]
+    assert layout["uirevision"] == "rosenbrock" and "width" not in layout
+    assert layout["height"] == 700
+    assert decode_message(build_message(own, key="k", height=300).data)["height"] == 300
+
+
+def test_the_callers_figure_is_never_modified():
+    own = figure()
+    before = json.dumps(own, default=lambda a: a.tolist())
+    build_message(own, key="map")
+    assert json.dumps(own, default=lambda a: a.tolist()) == before
+
+
+def test_a_plotly_figure_and_its_dict_give_the_same_message():
+    t = np.linspace(0, 1, 500, dtype=np.float32)
+    fig = go.Figure(go.Scatter(x=t, y=t**2), layout={"title": {"text": "same"}})
+    assert build_message(fig, key="k").data == build_message(fig.to_dict(), key="k").data
+    with pytest.raises(TypeError, match="plotly Figure"):
+        build_message([1, 2], key="k")
+
+
+def test_figures_serialise_as_plotly_py_serialises_them():
+    x = np.arange(50, dtype=np.int64)  # narrowed to int8 by both
+    fig = go.Figure(
+        data=[
+            go.Scatter(x=x, y=np.where(x % 7 == 0, np.nan, x * 0.5), name="with gaps"),
+            go.Heatmap(z=np.arange(12.0).reshape(3, 4), x=pd.Series([1.0, 2, 3, 4])),
+            go.Scatter(x=[1, 2], y=[3, 4], text=["a", "b"]),
+        ],
+        layout={"title": {"text": "t"}, "xaxis": {"range": np.array([0.0, 49.0])}},
+        frames=[go.Frame(name="0", data=[{"y": np.float32([1.5, 2.5])}], traces=[2])],
+    )
+    ours = json.loads(to_json(plain_figure(fig)))
+    theirs = json.loads(pio.to_json(fig, validate=False))
+    assert ours["data"] == theirs["data"]
+    assert ours["frames"] == theirs["frames"]
+    assert ours["layout"] == theirs["layout"]
+
+
+@pytest.mark.parametrize(
+    ("trace", "bundle"),
+    [
+        ("scatter", "cartesian"),
+        ("heatmap", "cartesian"),
+        ("surface", "gl3d"),
+        ("scatter3d", "gl3d"),
+    ],
+)
+def test_only_3d_traces_need_the_gl3d_bundle(trace, bundle):
+    spec = plain_figure({"data": [{"type": "scatter"}, {"type": trace}]})
+    assert bundle_of(spec) == bundle
+    message = build_message({"data": [{"type": trace}]}, key="k")
+    assert decode_message(message.data)["bundle"] == message.bundle == bundle
+
+
+def test_non_finite_numbers_become_null_so_the_browser_can_parse_them():
+    fig = {"data": [{"type": "scatter", "x": [1.0, float("nan")], "y": [float("inf"), 2]}]}
+    data = decode_message(build_message(fig, key="k").data)["figure"]["data"][0]
+    assert data["x"] == [1.0, None] and data["y"] == [None, 2]
+
+
+@pytest.mark.parametrize("height", [0, -5, "tall", True])
+def test_invalid_heights_are_refused(height):
+    with pytest.raises(ValueError, match="Invalid chart height"):
+        build_message({"data": []}, key="k", height=height)
+
+
+# -- live sliders -----------------------------------------------------------------------------
+def scrub(stops: int = 30, n: int = 1000, **overrides) -> Scrub:
+    rng = np.random.default_rng(1)
+    return Scrub(
+        **{
+            "name": "pg_adam_lr",
+            "label": "Adam α",
+            "values": np.geomspace(1e-3, 1, stops),
+            "index": 4,
+            "traces": {3: {"x": rng.normal(size=(stops, n)), "y": rng.normal(size=(stops, n))}},
+            **overrides,
+        }
+    )
+
+
+def test_scrub_stops_travel_as_one_float32_block_and_decode_per_stop():
+    live = scrub()
+    encoded = live.encode()
+    assert encoded["index"] == 4 and encoded["label"] == "Adam α"
+    assert encoded["text"][0] == "0.001" and len(encoded["values"]) == 30
+    block = encoded["stops"]
+    assert len(base64.b64decode(block["bdata"])) == 30 * 2 * 1000 * 4  # float32
+    stops = decode_stops(block)
+    assert len(stops) == 30
+    for stop in (0, 17, 29):
+        for name in ("x", "y"):
+            expected = np.asarray(live.traces[3][name][stop], dtype=np.float32)
+            assert np.array_equal(stops[stop][3][name], expected)
+
+
+def test_scrub_stops_may_differ_in_length_and_span_several_traces():
+    paths = [np.arange(k + 2, dtype=float) for k in range(3)]
+    live = Scrub(
+        name="beta1",
+        label="β1",
+        values=[0.8, 0.9, 0.99],
+        index=1,
+        traces={2: {"x": paths, "y": paths}, 5: {"x": [[k] for k in range(3)]}},
+        text=["0.8", "0.9", "0.99"],
+    )
+    stops = decode_stops(live.encode()["stops"])
+    assert [len(stop[2]["x"]) for stop in stops] == [2, 3, 4]
+    assert [float(stop[5]["x"][0]) for stop in stops] == [0.0, 1.0, 2.0]
+
+
+def test_scrub_stops_may_be_2d_like_a_heatmaps_z():
+    z = np.arange(3 * 4 * 5, dtype=float).reshape(3, 4, 5)
+    live = Scrub(name="shift", label="shift", values=[0, 1, 2], index=0, traces={0: {"z": z}})
+    stops = decode_stops(live.encode()["stops"])
+    assert [stop[0]["z"].shape for stop in stops] == [(4, 5)] * 3
+    assert np.array_equal(stops[2][0]["z"], z[2])
+
+
+def test_scrub_data_is_a_piece_sent_once_while_its_index_travels_every_time():
+    sent = SentPieces()
+    first = build_message(figure(), key="map", scrubs=[scrub()], sent=sent)
+    sent.use(first.referenced)
+    moved = build_message(figure(), key="map", scrubs=[scrub(index=9)], sent=sent)
+    assert moved.inline == ()  # same stops: by reference
+    body = decode_message(moved.data, {**json.loads(first.data)["pieces"]})
+    assert body["scrub"][0]["index"] == 9
+    assert first.frame_height == 450 + SCRUB_ROW_HEIGHT
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"values": [1.0]}, "at least 2"),
+        ({"index": 30}, "Invalid scrub index"),
+        ({"index": -1}, "Invalid scrub index"),
+        ({"text": ["a"]}, "Invalid scrub text"),
+        ({"traces": {0: {"x": np.zeros((29, 4))}}}, "29 stops, not 30"),
+        ({"traces": {0: {}}}, "no trace data"),
+        ({"traces": {0: {"z": np.zeros((30, 2, 2, 2))}}}, "3-D at a stop"),
+    ],
+)
+def test_invalid_scrubs_are_refused_with_the_reason(overrides, problem):
+    with pytest.raises(ValueError, match=problem):
+        scrub(**overrides).encode()
+
+
+# -- what the browser sends back ------------------------------------------------------------
+def test_a_click_on_a_point_and_one_on_empty_area_parse_to_clicks():
+    point = parse_click(
+        {
+            "x": 1.5,
+            "y": 15.0,
+            "curve": 0,
+            "point": [5, 3],
+            "z": 53,
+            "customdata": [1, "a"],
+            "pointer": {"x": 1.41, "y": 15.2},
+            "subplot": "xy",
+            "n": 2,
+        }
+    )
+    assert point == {
+        "x": 1.5,
+        "y": 15.0,
+        "curve": 0,
+        "point": [5, 3],
+        "z": 53.0,
+        "customdata": [1, "a"],
+        "pointer": {"x": 1.41, "y": 15.2},
+        "subplot": "xy",
+        "n": 2,
+    }
+    empty = parse_click({"x": 0.25, "y": -1, "pointer": {"x": 0.25, "y": -1}, "n": 3})
+    assert empty["curve"] is None and empty["point"] is None and empty["x"] == 0.25
+    assert parse_click("nope") is None
+
+
+def test_browser_values_are_not_trusted():
+    junk = parse_click(
+        {
+            "x": float("inf"),
+            "y": "2026-01-01",
+            "curve": True,
+            "point": "3",
+            "z": "53",
+            "customdata": {"nested": "object"},
+            "pointer": [1, 2],
+            "subplot": "x" * 500,
+            "n": "7",
+        }
+    )
+    assert junk == {
+        "x": None,
+        "y": "2026-01-01",  # a date axis
+        "curve": None,
+        "point": None,
+        "z": None,
+        "customdata": None,
+        "pointer": {"x": None, "y": None},
+        "subplot": "xy",
+        "n": 0,
+    }
+    assert parse_scrub({"alpha": 0.03, "beta": "x", "gamma": float("nan"), "b": True}) == {
+        "alpha": 0.03
+    }
+    assert parse_scrub(None) == {}
+
+
+def test_events_say_what_happened_last():
+    assert parse_event(None)["kind"] == ""
+    assert parse_event({"event": "rm -rf"})["kind"] == ""
+    resync = parse_event({"event": "resync", "need": ["ab12", 5, "x" * 100]})
+    assert resync["kind"] == "resync" and resync["need"] == ["ab12"]
+    released = parse_event({"event": "scrub", "scrub": {"pg_adam_lr": 0.01}})
+    assert released["scrub"] == {"pg_adam_lr": 0.01} and released["click"] is None
+
+
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.text(), st.lists, max_leaves=20))
+def test_any_json_from_the_browser_parses_without_error(raw):
+    for value in (raw, {"event": "click", "click": raw, "scrub": raw, "need": raw}):
+        event = parse_event(value)
+        assert event["kind"] in ("", "click", "scrub", "resync")
+        parse_click(raw)
+        parse_scrub(raw)

@@ -1,0 +1,686 @@
+/*
+ * Adam Lab chart: one plotly.js graph that stays mounted while its Streamlit script reruns.
+ *
+ * Speaks Streamlit's components v1 protocol with plain postMessage: it announces itself with
+ * "streamlit:componentReady", receives "streamlit:render" with the Python arguments (the
+ * message bytes in args.payload, see ui/chart/payload.py), and answers with
+ * "streamlit:setComponentValue" (clicks, released live sliders, requests for pieces it lacks)
+ * and "streamlit:setFrameHeight".
+ *
+ * Every update goes through Plotly.react on the same div, so zoom and pan survive
+ * (layout.uirevision) and frames are replaced. Large pieces of a figure arrive once and are
+ * kept per chart in the Streamlit page's window (same origin), so they outlive this iframe
+ * when a tab switch remounts it.
+ */
+"use strict";
+
+(function () {
+  const graph = document.getElementById("graph");
+  const scrubPanel = document.getElementById("scrubs");
+  const decoder = new TextDecoder();
+  // Pieces kept per chart: at least twice what the server assumes (payload.py), and twice
+  // the pieces of the largest message seen, so that one message never evicts its own.
+  const BROWSER_MEMORY = 48;
+
+  // Counters for tests and benchmarks; nothing reads them in production.
+  const stats = {
+    mount: Math.random().toString(36).slice(2),
+    renders: 0, // render messages received
+    draws: 0, // Plotly.react calls
+    skipped: 0, // render messages whose figure was already drawn
+    resyncs: 0, // requests for pieces this chart lacked
+    scrubDraws: 0, // live-slider redraws
+    scrubShown: {}, // live slider name -> the stop drawn
+    payloadBytes: 0, // size of the last message
+    ms: {}, // the last figure's milliseconds: reading the message, Plotly.react
+    moved: 0, // traces the last update moved without a full redraw
+    moveTraces: true, // benchmarks turn this off to compare with plain Plotly.react
+    bundles: [], // plotly.js bundles loaded, in order
+    bundleMs: [], // milliseconds from asking for each bundle to having it run
+    rev: null, // the figure drawn
+    times: { opened: performance.timeOrigin }, // epoch milliseconds of this frame's milestones
+  };
+  window.adamLabChart = stats;
+
+  // Interrupting an animation (Pause, a new figure, a live slider) rejects Plotly's
+  // animation promise with no reason on purpose (plotly/plotly.js#2438): not an error.
+  window.addEventListener("unhandledrejection", (event) => {
+    if (event.reason === undefined) event.preventDefault();
+  });
+
+  // -- protocol --------------------------------------------------------------------------
+  function post(type, fields) {
+    window.parent.postMessage({ isStreamlitMessage: true, type, ...fields }, "*");
+  }
+
+  let key = null;
+  let store = null; // this chart's memory in the page: {pieces: Map, clicks: n, seq: n}
+
+  function chartStore(chartKey) {
+    let charts;
+    try {
+      charts = window.parent.__adamLabCharts ??= new Map();
+    } catch (error) {
+      charts = window.__adamLabCharts ??= new Map(); // a parent on another origin
+    }
+    if (!charts.has(chartKey)) {
+      charts.set(chartKey, { pieces: new Map(), limit: BROWSER_MEMORY, clicks: 0, seq: 0 });
+    }
+    return charts.get(chartKey);
+  }
+
+  // The component's value: the last event and the last click and scrub, every time.
+  const value = { event: "", click: null, scrub: {}, need: [] };
+  function report(event, fields) {
+    store.seq += 1;
+    Object.assign(value, fields, { event, seq: store.seq, mount: stats.mount });
+    post("streamlit:setComponentValue", { value: { ...value }, dataType: "json" });
+  }
+
+  let lastHeight = 0;
+  function reportHeight() {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height > 0 && height !== lastHeight) {
+      lastHeight = height;
+      post("streamlit:setFrameHeight", { height });
+    }
+  }
+
+  // -- the pieces this chart holds ---------------------------------------------------------
+  function keep(name, piece) {
+    const pieces = store.pieces;
+    pieces.delete(name);
+    pieces.set(name, piece);
+    while (pieces.size > store.limit) pieces.delete(pieces.keys().next().value);
+  }
+
+  function use(name) {
+    const piece = store.pieces.get(name);
+    keep(name, piece); // most recently used
+    return piece;
+  }
+
+  // Plotly.react tells a changed data array from an unchanged one by reference only, and
+  // plotly.js decodes a {dtype, bdata} spec into a new typed array on every update, so a
+  // figure sent as specs would be recomputed and redrawn whole every time. So specs are
+  // decoded here, once per piece, and the same typed arrays go to Plotly on every update.
+  // prettier-ignore
+  const TYPED = {
+    i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray, i2: Int16Array, u2: Uint16Array,
+    i4: Int32Array, u4: Uint32Array, f4: Float32Array, f8: Float64Array,
+  };
+  const decodedSpecs = new WeakMap(); // spec (kept in the pieces) -> its typed array
+
+  function bytesOf(base64) {
+    const binary = atob(base64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function decodeSpec(spec) {
+    const Type = TYPED[spec.dtype];
+    if (!Type || typeof spec.bdata !== "string") return spec; // let plotly.js read it
+    if (decodedSpecs.has(spec)) return decodedSpecs.get(spec);
+    const buffer = bytesOf(spec.bdata).buffer;
+    const shape = spec.shape === undefined ? [] : String(spec.shape).split(",").map(Number);
+    const row = (offset, length) => new Type(buffer, offset * Type.BYTES_PER_ELEMENT, length);
+    let array;
+    if (shape.length <= 1) array = new Type(buffer);
+    else if (shape.length === 2) {
+      array = Array.from({ length: shape[0] }, (_, r) => row(r * shape[1], shape[1]));
+    } else if (shape.length === 3) {
+      const [n, rows, columns] = shape;
+      array = Array.from({ length: n }, (_, k) =>
+        Array.from({ length: rows }, (_, r) => row((k * rows + r) * columns, columns)),
+      );
+    } else return spec;
+    decodedSpecs.set(spec, array);
+    return array;
+  }
+
+  // A copy of the figure's containers with its data arrays shared. Plotly writes into the
+  // trace objects it is given (animation frames, live sliders), so those must be new, while
+  // arrays it sees again by reference count as unchanged.
+  function share(value) {
+    if (Array.isArray(value)) {
+      return value.every((v) => typeof v !== "object" || v === null) ? value : value.map(share);
+    }
+    if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
+    if (typeof value.dtype === "string" && "bdata" in value) return decodeSpec(value);
+    const copy = {};
+    for (const [name, v] of Object.entries(value)) copy[name] = share(v);
+    return copy;
+  }
+
+  const isArrayLike = (v) => Array.isArray(v) || ArrayBuffer.isView(v);
+
+  function sameValues(a, b) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i += 1) {
+      const x = a[i];
+      const y = b[i];
+      if (x === y || (x !== x && y !== y)) continue; // NaN equals NaN here
+      if (isArrayLike(x) && isArrayLike(y) && sameValues(x, y)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // `value` with every array equal to the one at the same place in `old` replaced by that
+  // one, so that Plotly.react sees what did not change as unchanged.
+  function intern(value, old) {
+    if (value === old || old === undefined || old === null) return value;
+    if (isArrayLike(value)) return isArrayLike(old) && sameValues(value, old) ? old : value;
+    if (typeof value === "object" && value !== null && typeof old === "object") {
+      for (const name of Object.keys(value)) value[name] = intern(value[name], old[name]);
+    }
+    return value;
+  }
+
+  function equal(a, b) {
+    if (a === b) return true;
+    if (isArrayLike(a) || isArrayLike(b)) {
+      return isArrayLike(a) && isArrayLike(b) && sameValues(a, b);
+    }
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+    const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const name of names) if (!equal(a[name], b[name])) return false;
+    return true;
+  }
+
+  function place(body, path, piece) {
+    let target = body;
+    for (const step of path.slice(0, -1)) target = target[step];
+    target[path[path.length - 1]] = piece;
+  }
+
+  // -- plotly.js bundles -----------------------------------------------------------------
+  // Each bundle defines window.Plotly; they load one after the other, each captured at once.
+  const libraries = new Map();
+  let queue = Promise.resolve();
+
+  function inject(url) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      const start = performance.now();
+      script.src = url;
+      script.onload = () => {
+        stats.bundles.push(url);
+        stats.bundleMs.push(Math.round(performance.now() - start));
+        resolve(window.Plotly);
+      };
+      script.onerror = () => reject(new Error(`could not load ${url}`));
+      document.head.appendChild(script);
+    });
+  }
+
+  // Every chart is an iframe that runs its own copy of the bundle. Compiling it takes most
+  // of a second on a small machine; the browser keeps the compiled code for the next frame
+  // that loads the same script, but not for frames compiling it at the same time. So the
+  // first chart of the page compiles it, and the others wait for that (at most a few
+  // seconds, in case that chart goes away) and then load it from the browser's cache.
+  async function loadOnce(url) {
+    let gates = {};
+    try {
+      gates = window.parent.__adamLabBundleGates ??= {};
+    } catch (error) {
+      // A parent on another origin: load without waiting.
+    }
+    let done = null;
+    if (gates[url]) {
+      const timeout = new Promise((resolve) => setTimeout(resolve, 5000));
+      await Promise.race([gates[url], timeout]);
+    } else {
+      gates[url] = new Promise((resolve) => (done = resolve));
+    }
+    try {
+      return await inject(url);
+    } finally {
+      done?.();
+    }
+  }
+
+  // "cartesian" or "gl3d": the plotly.js bundle of that name, at the vendored version.
+  function library(bundle) {
+    const url = `vendor/plotly-${bundle}.min.js?v=${window.PLOTLY_VERSION}`;
+    if (!libraries.has(url)) {
+      queue = queue.then(() => loadOnce(url));
+      libraries.set(url, queue);
+    }
+    return libraries.get(url);
+  }
+
+  // The component's name says which bundle its figure needs ("…_3d" for 3-D figures), so
+  // that bundle starts loading now, while Streamlit is still getting ready to send it.
+  const component = decodeURIComponent(location.pathname.split("/").at(-2) || "");
+  library(component.endsWith("_3d") ? "gl3d" : "cartesian").catch(() => {});
+
+  // -- drawing ---------------------------------------------------------------------------
+  let Plotly = null; // the library that drew the graph
+  let pending = null;
+  let busy = false;
+  let askedFor = null; // the rev whose missing pieces were requested
+
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent || event.data?.type !== "streamlit:render") return;
+    const args = event.data.args;
+    stats.renders += 1;
+    if (key === null) {
+      key = String(args.key);
+      store = chartStore(key);
+      document.body.dataset.key = key;
+    }
+    // Read every message at once, so that the pieces of one that a newer message replaces
+    // before it is drawn are kept all the same.
+    const start = performance.now();
+    stats.times.firstMessage ??= performance.timeOrigin + start;
+    stats.payloadBytes = args.payload.byteLength;
+    const message = JSON.parse(decoder.decode(args.payload));
+    store.limit = Math.max(store.limit, 2 * message.refs.length);
+    for (const [name, piece] of Object.entries(message.pieces)) keep(name, piece);
+    pending = { rev: args.rev, message, start };
+    pump();
+  });
+
+  async function pump() {
+    if (busy) return;
+    busy = true;
+    try {
+      while (pending) {
+        const next = pending;
+        pending = null; // a newer render replaces one not yet drawn
+        try {
+          await render(next);
+        } catch (error) {
+          // An animation interrupted by the user (Play, Pause) rejects with no reason.
+          if (error !== undefined) console.error("chart update failed", error);
+        }
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function render({ rev, message, start }) {
+    if (rev === stats.rev) {
+      stats.skipped += 1; // the same figure again (a resize, or pieces now by reference)
+      return;
+    }
+    const missing = message.refs.map(([, name]) => name).filter((n) => !store.pieces.has(n));
+    if (missing.length) {
+      if (askedFor !== rev) {
+        askedFor = rev;
+        stats.resyncs += 1;
+        report("resync", { need: missing });
+      }
+      return;
+    }
+    const body = message.body;
+    for (const [path, name] of message.refs) place(body, path, use(name));
+    body.figure = share(body.figure);
+    const read = performance.now();
+    await draw(body);
+    Object.assign(stats.ms, {
+      read: Math.round(read - start),
+      draw: Math.round(performance.now() - read),
+      received: performance.timeOrigin + start, // epoch milliseconds, comparable across frames
+    });
+    stats.rev = rev;
+    stats.times.firstDrawn ??= performance.timeOrigin + performance.now();
+    syncScrubs(body.scrub, message.refs); // the frame's height follows (ResizeObserver)
+  }
+
+  function animating() {
+    const transition = graph._transitionData;
+    return Boolean(transition && (transition._animationRaf || transition._frameQueue?.length));
+  }
+
+  function pause() {
+    if (Plotly && animating()) {
+      Plotly.animate(graph, [null], {
+        mode: "immediate",
+        frame: { duration: 0, redraw: false },
+        transition: { duration: 0 },
+      }).catch(() => {});
+    }
+  }
+
+  async function draw(body) {
+    const next = await library(body.bundle);
+    if (Plotly && Plotly !== next) {
+      Plotly.purge(graph); // a 2-D chart became 3-D (or back): the other library draws it
+      bound = false;
+    }
+    const drawn = Plotly === next && graph._fullData;
+    Plotly = next;
+    pause(); // a running animation would go on playing the old frames
+    const figure = body.figure;
+    const moves = drawn && stats.moveTraces ? holdBack(figure.data) : [];
+    // frames: [] too, so that a figure without frames drops the previous ones.
+    const start = performance.now();
+    await Plotly.react(graph, {
+      data: figure.data,
+      layout: figure.layout,
+      frames: figure.frames || [],
+      config: body.config,
+    });
+    const reacted = performance.now();
+    if (moves.length) await move(moves);
+    stats.ms.react = Math.round(reacted - start);
+    stats.ms.move = Math.round(performance.now() - reacted);
+    stats.draws += 1;
+    stats.moved = moves.length;
+    if (!bound) bind();
+  }
+
+  // A change of a scatter trace's points alone (the usual update: one path moved) need not
+  // recompute and redraw the whole figure, which Plotly.react does as soon as any data array
+  // changes. Such traces keep their old arrays for Plotly.react, which then updates only the
+  // rest (title, legend, frames, ...), and the new points arrive by an instant animation
+  // "frame" that redraws just those traces, as the figure's own redraw: false frames do.
+  const MOVABLE = new Set(["x", "y", "text", "hovertext", "customdata"]);
+
+  function isPlainScatter(trace) {
+    return (
+      (trace.type ?? "scatter") === "scatter" &&
+      (trace.fill ?? "none") === "none" &&
+      !trace.stackgroup
+    );
+  }
+
+  function holdBack(data) {
+    const old = graph.data || [];
+    const full = graph._fullData || [];
+    const moves = [];
+    data.forEach((trace, index) => {
+      const before = old[index];
+      if (!before || !trace || typeof trace !== "object") return;
+      for (const name of Object.keys(trace)) trace[name] = intern(trace[name], before[name]);
+      if (!isPlainScatter(trace) || !isPlainScatter(before)) return;
+      if (full[index]?.type !== "scatter" || full[index]?.visible !== true) return;
+      const changed = {};
+      const names = new Set([...Object.keys(trace), ...Object.keys(before)]);
+      for (const name of names) {
+        const value = trace[name];
+        const was = before[name];
+        if (name.startsWith("_") || name === "uid" || value === was) continue;
+        if (MOVABLE.has(name) && isArrayLike(value) && isArrayLike(was)) changed[name] = value;
+        else if (name !== "name" && !equal(value, was)) return; // Plotly.react redraws a name
+      }
+      if (Object.keys(changed).length) {
+        for (const name of Object.keys(changed)) trace[name] = before[name];
+        moves.push({ index, data: changed });
+      }
+    });
+    return moves;
+  }
+
+  function axis(id) {
+    return graph._fullLayout[`${id.charAt(0)}axis${id.slice(1)}`];
+  }
+
+  // Whether any of these traces is drawn on an axis that follows its data.
+  function autoranged(traces) {
+    return traces.some((i) => {
+      const trace = graph._fullData[i];
+      return axis(trace.xaxis || "x")?.autorange || axis(trace.yaxis || "y")?.autorange;
+    });
+  }
+
+  function move(moves) {
+    const traces = moves.map((m) => m.index);
+    if (autoranged(traces)) {
+      // The axes must follow the new points: recompute everything after all.
+      for (const { index, data } of moves) Object.assign(graph.data[index], data);
+      return Plotly.redraw(graph);
+    }
+    return Plotly.animate(
+      graph,
+      { data: moves.map((m) => m.data), traces },
+      { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } },
+    );
+  }
+
+  // -- clicks ----------------------------------------------------------------------------
+  let bound = false;
+
+  function bind() {
+    bound = true;
+    graph.on("plotly_click", (event) => {
+      const click = clickOf(event);
+      if (click) {
+        store.clicks += 1;
+        click.n = store.clicks;
+        report("click", { click, need: [] });
+      }
+    });
+  }
+
+  function plain(v) {
+    if (ArrayBuffer.isView(v)) return Array.from(v);
+    if (v === undefined || typeof v === "function") return null;
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) return null;
+    return v;
+  }
+
+  // Where the pointer was, in data coordinates: its pixel on the subplot's axes through the
+  // axes' p2d (internal plotly.js API, pinned with the bundle and covered by the browser
+  // tests); else the click's xvals/yvals, which layout.clickanywhere adds.
+  function pointerOf(event) {
+    const mouse = event.event;
+    const layout = graph._fullLayout;
+    if (mouse && typeof mouse.clientX === "number" && layout?._plots) {
+      const box = graph.getBoundingClientRect();
+      const px = mouse.clientX - box.left;
+      const py = mouse.clientY - box.top;
+      for (const [id, plot] of Object.entries(layout._plots)) {
+        const xa = plot.xaxis;
+        const ya = plot.yaxis;
+        if (!xa?.p2d || !ya?.p2d) continue;
+        const dx = px - xa._offset;
+        const dy = py - ya._offset;
+        if (dx >= 0 && dx <= xa._length && dy >= 0 && dy <= ya._length) {
+          return { x: xa.p2d(dx), y: ya.p2d(dy), subplot: id };
+        }
+      }
+    }
+    const xa = event.xaxes?.[0];
+    const ya = event.yaxes?.[0];
+    if (xa && ya && event.xvals && event.yvals) {
+      const x = xa.c2d ? xa.c2d(event.xvals[0]) : event.xvals[0];
+      const y = ya.c2d ? ya.c2d(event.yvals[0]) : event.yvals[0];
+      return { x, y, subplot: (xa._id || "x") + (ya._id || "y") };
+    }
+    return null;
+  }
+
+  function clickOf(event) {
+    const pointer = pointerOf(event);
+    const point = event.points?.[0];
+    if (!pointer && !point) return null;
+    const click = {
+      x: pointer ? pointer.x : null,
+      y: pointer ? pointer.y : null,
+      curve: null,
+      point: null,
+      z: null,
+      customdata: null,
+      pointer: pointer ? { x: pointer.x, y: pointer.y } : { x: null, y: null },
+      subplot: pointer ? pointer.subplot : "xy",
+    };
+    if (point) {
+      Object.assign(click, {
+        x: plain(point.x),
+        y: plain(point.y),
+        curve: point.curveNumber ?? null,
+        point: plain(point.pointNumber ?? null),
+        z: plain(point.z ?? null),
+        customdata: plain(point.customdata ?? null),
+      });
+    }
+    return click;
+  }
+
+  // -- live sliders ----------------------------------------------------------------------
+  const scrubs = new Map(); // name -> {row, input, output, meta, stops, shown, dragging}
+  const decoded = new Map(); // stop-block digest -> decoded stops (a few recent ones)
+
+  // One Float32Array view per 1-D array; a 2-D array (a heatmap's z) as a list of rows.
+  function decodeStops(block) {
+    const all = new Float32Array(bytesOf(block.bdata).buffer);
+    const perStop = block.attrs.reduce((n, names) => n + names.length, 0);
+    const stops = [];
+    let k = 0;
+    let offset = 0;
+    const take = (length) => {
+      const view = all.subarray(offset, offset + length);
+      offset += length;
+      return view;
+    };
+    for (let s = 0; s < block.shapes.length / perStop; s += 1) {
+      stops.push(
+        block.traces.map((trace, j) => {
+          const data = {};
+          for (const name of block.attrs[j]) {
+            const shape = block.shapes[k++];
+            data[name] =
+              shape.length === 1
+                ? take(shape[0])
+                : Array.from({ length: shape[0] }, () => take(shape[1]));
+          }
+          return data;
+        }),
+      );
+    }
+    return { traces: block.traces, stops };
+  }
+
+  function stopsOf(meta, index, refs) {
+    const ref = refs.find(([path]) => path[0] === "scrub" && path[1] === index);
+    const name = ref ? ref[1] : null;
+    if (name && decoded.has(name)) return decoded.get(name);
+    const result = decodeStops(meta.stops);
+    if (name) {
+      decoded.set(name, result);
+      while (decoded.size > 8) decoded.delete(decoded.keys().next().value);
+    }
+    return result;
+  }
+
+  function syncScrubs(metas, refs) {
+    const names = new Set(metas.map((m) => m.name));
+    for (const [name, s] of scrubs) {
+      if (!names.has(name)) {
+        s.row.remove();
+        scrubs.delete(name);
+      }
+    }
+    metas.forEach((meta, index) => {
+      let s = scrubs.get(meta.name);
+      if (!s) s = makeScrub(meta.name);
+      scrubPanel.appendChild(s.row); // keeps the figure's order
+      s.meta = meta;
+      s.stops = stopsOf(meta, index, refs);
+      s.label.textContent = meta.label;
+      s.input.setAttribute("aria-label", meta.label);
+      s.input.max = String(meta.values.length - 1);
+      // The new figure shows the stop at meta.index; a slider in the user's hand stays put.
+      s.shown = meta.index;
+      stats.scrubShown[meta.name] = meta.index;
+      if (!s.dragging) {
+        s.input.value = String(meta.index);
+        s.output.value = meta.text[meta.index];
+      }
+    });
+  }
+
+  function makeScrub(name) {
+    const row = document.createElement("div");
+    row.className = "scrub";
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "range";
+    input.min = "0";
+    input.step = "1";
+    input.id = `scrub-${scrubs.size}`;
+    label.htmlFor = input.id;
+    const output = document.createElement("output");
+    output.htmlFor = input.id;
+    row.append(label, input, output);
+    const s = { row, label, input, output, meta: null, stops: null, shown: -1, dragging: false };
+    input.addEventListener("pointerdown", () => (s.dragging = true));
+    input.addEventListener("input", () => {
+      const index = Number(input.value);
+      output.value = s.meta.text[index];
+      target = { s, index };
+      requestAnimationFrame(swapLatest);
+    });
+    input.addEventListener("change", () => {
+      s.dragging = false;
+      const index = Number(input.value);
+      report("scrub", { scrub: { [s.meta.name]: s.meta.values[index] }, need: [] });
+    });
+    scrubs.set(name, s);
+    return s;
+  }
+
+  // Only the newest position is drawn, one redraw at a time: at most one per display frame.
+  let target = null;
+  let swapping = false;
+  async function swapLatest() {
+    if (swapping || !target || !Plotly) return;
+    const { s, index } = target;
+    target = null;
+    if (s.shown === index) return;
+    swapping = true;
+    try {
+      await swap(s, index);
+      s.shown = index;
+      stats.scrubDraws += 1;
+      stats.scrubShown[s.meta.name] = index;
+    } catch (error) {
+      console.warn("live slider redraw failed", error);
+    } finally {
+      swapping = false;
+      if (target) requestAnimationFrame(swapLatest);
+    }
+  }
+
+  function swap(s, index) {
+    const { traces, stops } = s.stops;
+    const data = stops[index];
+    const scatter = traces.every((t) => graph._fullData?.[t]?.type === "scatter");
+    if (scatter && !autoranged(traces)) {
+      // An animation "frame" of its own: redraws only these traces, like the figure's
+      // redraw: false frames, and interrupts a running animation.
+      return Plotly.animate(
+        graph,
+        { data, traces },
+        { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } },
+      );
+    }
+    // Other traces (a heatmap's z), or axes that must follow the data: a full update.
+    const names = new Set(data.flatMap((attrs) => Object.keys(attrs)));
+    const update = {};
+    for (const name of names) {
+      update[name] = data.map((attrs, j) => attrs[name] ?? graph.data[traces[j]][name]);
+    }
+    pause();
+    return Plotly.restyle(graph, update, traces);
+  }
+
+  // -- size ------------------------------------------------------------------------------
+  let width = 0;
+  new ResizeObserver(() => {
+    const now = document.body.clientWidth;
+    if (Plotly && graph._fullLayout && now > 0 && now !== width) {
+      width = now;
+      Plotly.Plots.resize(graph).catch(() => {});
+    }
+    reportHeight();
+  }).observe(document.body);
+
+  post("streamlit:componentReady", { apiVersion: 1 });
+  stats.times.ready = performance.timeOrigin + performance.now();
+})();
