@@ -357,6 +357,45 @@ def grid_search(
     )
 
 
+# -- one hyperparameter at every stop of a slider ---------------------------------------------
+def stop_paths(
+    variant: str,
+    objective: Objective | str,
+    start: Sequence[float],
+    steps: int,
+    settings: Mapping[str, float],
+    stops: Mapping[str, Sequence[float]],
+    *,
+    convention: str = "pytorch",
+) -> dict[str, np.ndarray]:
+    """The path θ_0 … θ_steps of `variant` for every value in `stops` of each hyperparameter
+    named there, the others at `settings`: name -> (len(values), steps + 1, 2).
+
+    All of them are one batched run, so a slider's every stop costs about one run; this is
+    what lets a page redraw a path while its slider is dragged, without running anything.
+    """
+    _check_names(variant, tuple(stops))
+    objective = _objective(objective)
+    names = list(stops)
+    sizes = [len(stops[name]) for name in names]
+    arrays = {
+        name: np.concatenate(
+            [
+                np.asarray(stops[n], dtype=float)
+                if n == name
+                else np.full(size, float(settings[name]))
+                for n, size in zip(names, sizes, strict=True)
+            ]
+        )
+        for name in names
+    }
+    optimizer = make_optimizer(variant, {**settings, **arrays}, convention)
+    result = run(optimizer, objective, _starts(start, (sum(sizes),)), steps, record="path")
+    paths = np.moveaxis(result.params, 1, 0)  # (stops, steps + 1, 2)
+    bounds = np.cumsum([0, *sizes])
+    return {name: paths[bounds[k] : bounds[k + 1]] for k, name in enumerate(names)}
+
+
 # -- basins of attraction -------------------------------------------------------------------
 def start_grid(
     domain: tuple[tuple[float, float], tuple[float, float]], resolution: int

@@ -10,6 +10,7 @@ from functions import get_function, list_functions
 from lessons.experiments import HIMMELBLAU_BASINS
 from optim.catalog import VARIANTS
 from optim.experiments import compare_basins, disagreement, nearest_start, sweep_work
+from ui.chart import chart
 from ui.clicks import clicked, remember_click
 from ui.controls import Choice, Controls, Slider
 from ui.hyperparameters import controls_for, setting_values
@@ -109,7 +110,7 @@ cell = clicked("ex_basin_cell", inputs, first.labels.shape)
 (x0, x1), (y0, y1) = objective.domain
 centre = ((x0 + x1) / 2, (y0 + y1) / 2)
 shown = cell or disagreement(first, second, centre) or nearest_start(first, centre)
-st.plotly_chart(
+chart(
     basins_figure(
         maps,
         selected=shown,
@@ -117,8 +118,7 @@ st.plotly_chart(
         f"after {steps} steps",
     ),
     key="ex_basins_chart",
-    on_select=partial(remember_click, "ex_basins_chart", "ex_basin_cell", inputs),
-    selection_mode="points",
+    on_click=partial(remember_click, "ex_basin_cell", inputs),
     config=chart_config("adam-lab-basins", image_format),
 )
 start = first.start(*shown)
@@ -139,13 +139,13 @@ else:
 picture, background = landscape(builtin(function))
 path_column, loss_column = st.columns([3, 2], gap="medium")
 with path_column:
-    st.plotly_chart(
+    chart(
         race_figure(objective, picture, background, runs, title=f"Paths from {start_text}"),
         key="ex_basins_path",
         config=chart_config("adam-lab-basins-path", image_format),
     )
 with loss_column:
-    st.plotly_chart(
+    chart(
         loss_figure(objective, runs, title=f"Loss from {start_text}"),
         key="ex_basins_loss",
         config=chart_config("adam-lab-basins-loss", image_format),

@@ -38,6 +38,7 @@ from optim.inside import (
     settle_step,
     step_numbers,
 )
+from ui.chart import Click, chart
 from ui.controls import Choice, Controls, Number, Slider, Toggle
 from ui.hyperparameters import control_for
 from ui.objectives import show_formula
@@ -168,11 +169,11 @@ def reset() -> None:
     CONTROLS.reset(st.session_state)
 
 
-def step_from_click() -> None:
-    points = st.session_state["ia_path"].selection.points
-    runs = st.session_state.get("ia_shown_runs")
-    if points and runs is not None:
-        st.session_state["ia_step"] = nearest_step(runs.main, points[0]["x"], points[0]["y"])
+def step_from_click(click: Click) -> None:
+    settings = st.session_state.get("ia_shown")  # the settings of the map that was clicked
+    if settings is not None:
+        main = analyse(settings).main
+        st.session_state["ia_step"] = nearest_step(main, click["x"], click["y"])
 
 
 # -- core calls, cached on the settings record: the runs above the tabs; the frameworks tab's --
@@ -191,14 +192,8 @@ def export_csv(runs: InsideRuns, settings: InsideSettings) -> bytes:
     return runs_csv(runs, convention_runs(settings))
 
 
-def chart(figure, key: str, image: str, **kwargs) -> None:
-    st.plotly_chart(
-        figure,
-        key=key,
-        theme=None,
-        config=chart_config(f"inside-adam-{key[3:]}", image),
-        **kwargs,
-    )
+def draw_chart(figure, key: str, image: str, **kwargs) -> None:
+    chart(figure, key=key, config=chart_config(f"inside-adam-{key[3:]}", image), **kwargs)
 
 
 # -- page -----------------------------------------------------------------------------------
@@ -255,7 +250,7 @@ def explore(
         if variant == "AdamW":
             settings["weight_decay"] = DECAY_CONTROL.render()
         image = CONTROLS["ia_image"].render()
-        draw = partial(chart, image=image)
+        draw = partial(draw_chart, image=image)
         if st.button("Reset everything", on_click=reset, width="stretch"):
             st.rerun()  # the controls above the fragment were reset too
 
@@ -276,7 +271,7 @@ def explore(
         st.error(literal(str(problem), MAX_MESSAGE))
         return
     main = runs.main
-    st.session_state["ia_shown_runs"] = runs  # what a click on the map refers to
+    st.session_state["ia_shown"] = run_settings  # what a click on the map refers to
     subtitle = run_title(runs, objective)
 
     preset = PRESETS_BY_KEY.get(st.session_state.get("ia_preset", ""))
@@ -301,8 +296,7 @@ def explore(
         draw(
             path_figure(objective, picture, background, runs, step),
             "ia_path",
-            on_select=step_from_click,
-            selection_mode="points",
+            on_click=step_from_click,
         )
         comparison = rate_comparison(main, step)
         st.markdown(

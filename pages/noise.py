@@ -8,6 +8,7 @@ import streamlit as st
 
 from functions import get_function, list_functions
 from optim.experiments import NOISE_OPTIMIZERS, noise_study, noise_work
+from ui.chart import chart
 from ui.controls import Choice, Controls, Slider
 from ui.hyperparameters import controls_for
 from ui.progress import computed, progress_bar
@@ -157,7 +158,7 @@ if tune:
     failed = [v for v, rate in study.tuned.items() if rate is None]
     if failed:
         st.warning(f"{', '.join(failed)} diverged at every α tried, so the α set by hand is shown.")
-st.plotly_chart(
+chart(
     noise_figure(
         study,
         title=f"{objective.title}: f − f* over {seeds} seeds, σ = {format_number(sigma)}, "

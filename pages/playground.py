@@ -9,23 +9,27 @@ import streamlit as st
 from functions import get_function, list_functions
 from lessons.playground import DEFAULT, PRESETS_BY_KEY
 from optim.advice import stable_learning_rate
-from optim.catalog import VARIANTS, make_optimizer
+from optim.catalog import SYMBOLS, VARIANTS, make_optimizer
+from optim.experiments import stop_paths
+from ui.chart import Click, Scrub, chart
 from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
 from ui.exports import lazily
-from ui.hyperparameters import controls_for
+from ui.hyperparameters import BETA2, BETAS, LEARNING_RATES, STOPS, controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.runs import FunctionKey, landscape, trajectory
 from ui.shell import ensure_app_shell
 from ui.text import MAX_MESSAGE, literal
 from viz.curves import progress_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
-from viz.paths import race_figure, surface_figure
+from viz.paths import race_figure, race_scrub_traces, surface_figure
 from viz.style import chart_config, format_number
 from viz.tables import summary_table
 
 ensure_app_shell()
 
 HYPERPARAMETERS = controls_for("pg", DEFAULT.settings())
+# The sliders that can be dragged live on the map, and their stops.
+LIVE = {"learning_rate": LEARNING_RATES, "beta1": BETAS, "beta2": BETA2}
 CONTROLS = Controls(
     (
         Choice(
@@ -70,6 +74,14 @@ CONTROLS = Controls(
         Slider("pg_steps", "Steps", DEFAULT.steps, low=10, high=5000, step=10),
         Number("pg_x", "Start x", DEFAULT.start[0], low=-1e3, high=1e3, step=0.1),
         Number("pg_y", "Start y", DEFAULT.start[1], low=-1e3, high=1e3, step=0.1),
+        Choice(
+            "pg_live",
+            "Live sliders under the map for",
+            "Adam",
+            help="Its α (and β1, β2 for Adam, AdamW, AMSGrad) can be dragged under the map: "
+            "the path is redrawn as you drag, without waiting for the page.",
+            options=list(VARIANTS),
+        ),
         Choice(
             "pg_image",
             "Chart toolbar saves",
@@ -136,13 +148,49 @@ def render_hyperparameters(variant: str, container) -> dict:
     return values
 
 
-def start_from_click() -> None:
-    points = st.session_state["pg_race"].selection.points
-    if points:
-        st.session_state.update(pg_x=round(points[0]["x"], 3), pg_y=round(points[0]["y"], 3))
+def start_from_click(click: Click) -> None:
+    x, y = click["pointer"]["x"], click["pointer"]["y"]
+    st.session_state.update(pg_x=round(x, 3), pg_y=round(y, 3))
+
+
+def take_live_values(values: dict[str, float]) -> None:
+    """A live slider was let go: its widget (and so the address) takes the value."""
+    st.session_state.update(values)
+
+
+def live_sliders(variant: str, race_runs: dict, values: dict) -> list[Scrub]:
+    """The map's own sliders for `variant`'s α (and β1, β2 for the Adam family), each stop's
+    path computed ahead in one batched run, so that dragging redraws without a rerun."""
+    controls = HYPERPARAMETERS[variant]
+    names = [name for name in LIVE if name in controls]
+    stops = {name: LIVE[name] for name in names}
+    paths = live_paths(function_key, variant, tuple(values.items()), steps, start, stops)
+    sliders = []
+    for name in names:
+        options = stops[name]
+        current = controls[name].coerce(values[name]) if name in STOPS else values[name]
+        index = min(range(len(options)), key=lambda k: abs(options[k] - current))
+        sliders.append(
+            Scrub(
+                name=controls[name].key,
+                label=f"{variant} {SYMBOLS[name]}",
+                values=options,
+                index=index,
+                traces=race_scrub_traces(objective, race_runs, variant, paths[name]),
+                text=[format_number(v) for v in options],
+            )
+        )
+    return sliders
 
 
 # -- the core calls, cached on plain values (see ui/runs.py) --------------------------------
+# Every stop of up to three live sliders (≈ 55 paths) of at most 5 001 points: ≤ 4.5 MB.
+@st.cache_data(max_entries=16, show_spinner=False)
+def live_paths(function: FunctionKey, variant: str, settings: tuple, steps: int, start, stops):
+    objective, _ = objective_or_error(*function)
+    return stop_paths(variant, objective, start, steps, dict(settings), stops)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def safer_rate(function: FunctionKey, variant: str, settings: tuple, steps: int, start: tuple):
     objective, _ = objective_or_error(*function)
@@ -220,17 +268,33 @@ with main:
     )
     if paths_tab.open:
         with paths_tab:
-            st.plotly_chart(
+            live = CONTROLS["pg_live"].render(st.columns([2, 3])[0])
+            sliders = live_sliders(live, runs, settings[live]) if live in runs else []
+            chart(
                 race,
                 key="pg_race",
-                on_select=start_from_click,
-                selection_mode="points",
                 config=chart_config("adam-lab-paths", image_format),
+                on_click=start_from_click,
+                scrub=sliders,
+                on_scrub=take_live_values,
             )
-            st.caption("▶ Play, pause or drag the step slider. Click the map to start from there.")
+            if sliders:
+                shown = ", ".join(
+                    s.label.split(" ", 1)[1] if " " in s.label else s.label for s in sliders
+                )
+                st.caption(
+                    f"Live: drag {shown} of {live} under the map and its path follows as you drag "
+                    "(every stop is computed ahead); letting go sets the value on the left. "
+                    "▶ Play, pause or drag the step slider; click the map to start from there."
+                )
+            else:
+                st.caption(
+                    f"Add {live} to the optimizers to drag its α live under the map. "
+                    "▶ Play, pause or drag the step slider; click the map to start from there."
+                )
     else:
         with surface_tab:
-            st.plotly_chart(
+            chart(
                 surface_figure(objective, picture, runs, title=title),
                 key="pg_surface",
                 config=chart_config("adam-lab-surface", image_format),
@@ -251,7 +315,7 @@ with side:
                 f"|x|, |y| ≤ {trajectory.bound:g} or f stopped being finite, so its path stops "
                 f"at ({x:.4g}, {y:.4g}).{advice}"
             )
-    st.plotly_chart(
+    chart(
         progress_figure(objective, runs, title=f"Progress — {objective.title}"),
         key="pg_progress",
         config=chart_config("adam-lab-progress", image_format),

@@ -10,6 +10,7 @@ from functions import get_function, list_functions
 from lessons.experiments import COURSE_GRID_SEARCH
 from optim.catalog import SYMBOLS, VARIANTS
 from optim.experiments import COURSE_GRID, Axis, grid_search, sweep, sweep_work
+from ui.chart import chart
 from ui.clicks import clicked, remember_click
 from ui.controls import Choice, Controls, Slider
 from ui.hyperparameters import SHORT, SWEEP_RANGES, controls_for, scenario_values
@@ -220,7 +221,7 @@ picture, background = landscape(builtin(function))
 main, side = st.columns([3, 2], gap="medium")
 with main:
     color = CONTROLS["ex_color"].render(st.columns([2, 3])[0])
-    st.plotly_chart(
+    chart(
         sweep_figure(
             result,
             color,
@@ -231,8 +232,7 @@ with main:
             f"({format_number(start[0], 4)}, {format_number(start[1], 4)})</sup>",
         ),
         key="ex_sweep_chart",
-        on_select=partial(remember_click, "ex_sweep_chart", "ex_sweep_cell", inputs),
-        selection_mode="points",
+        on_click=partial(remember_click, "ex_sweep_cell", inputs),
         config=chart_config("adam-lab-sweep", image_format),
     )
     converged, stalled, blew_up = result.counts().values()
@@ -242,7 +242,7 @@ with main:
         f"{blew_up:,} diverged. "
         + ("Rings: the course's grid search, inside the sweep." if marks else "")
     )
-    st.plotly_chart(
+    chart(
         loss_figure(objective, {variant: run}, title=f"Loss at {chosen}"),
         key="ex_sweep_loss",
         config=chart_config("adam-lab-sweep-loss", image_format),
@@ -252,7 +252,7 @@ with side:
         st.info(f"Showing the best cell ({chosen}). Click any cell to see its run.")
     else:
         st.success(f"Cell {chosen}: its path and loss.")
-    st.plotly_chart(
+    chart(
         race_figure(objective, picture, background, {variant: run}, title=f"Path at {chosen}"),
         key="ex_sweep_path",
         config=chart_config("adam-lab-sweep-path", image_format),

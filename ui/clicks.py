@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.chart import Click
 from viz.experiments import cell_from_point
 
 
-def remember_click(chart: str, target: str, inputs: str) -> None:
-    """Keep the clicked cell of chart `chart` in `target`, with the grid's `inputs`."""
-    points = st.session_state[chart].selection.points
-    if points:
-        st.session_state[target] = {"x": points[0].get("x"), "y": points[0].get("y"), "of": inputs}
+def remember_click(target: str, inputs: str, click: Click) -> None:
+    """Keep the clicked cell (`click`'s x and y, in cell units) in `target`, with the grid's
+    `inputs`: a later run with other inputs ignores it."""
+    st.session_state[target] = {"x": click["x"], "y": click["y"], "of": inputs}
 
 
 def clicked(target: str, inputs: str, shape: tuple[int, int]) -> tuple[int, int] | None:

@@ -2,9 +2,8 @@
 
 The grids are drawn in cell coordinates (column j at x = j, row i at y = i) with tick labels
 placed at round values of the hyperparameter or coordinate, so a log or 1 − β scale costs no
-coordinate arrays and every cell is the same size. Heatmaps take no clicks in Plotly, so each
-grid carries an invisible marker per cell (one trace per status or basin) that holds the hover
-text and turns a click into a Streamlit point selection with x = column and y = row.
+coordinate arrays and every cell is the same size. A sweep carries a transparent heatmap over
+its cells with their hover text; a click on a cell reports x = column and y = row.
 """
 
 from __future__ import annotations
@@ -66,11 +65,6 @@ SCALE_TITLES = {"linear": "", "log": " (log scale)", "nines": " (log scale of 1 
 
 def _f32(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
-
-
-def _index(values: np.ndarray) -> np.ndarray:
-    """Cell indices in the smallest unsigned type (Plotly sends them as base64 bytes)."""
-    return np.asarray(values, dtype=np.uint8 if np.max(values, initial=0) < 256 else np.uint16)
 
 
 def _discrete_scale(colors: Sequence[str]) -> list[list]:
@@ -270,7 +264,7 @@ def sweep_figure(
         ("diverged", DIVERGED_COLOR, 2),
     ]
     traces += [_legend_swatch(name, c) for name, c, code in swatches if code in present]
-    traces += _sweep_click_layers(sweep, status, gap)
+    traces.append(_sweep_hover_layer(sweep, gap, color))
     if marks:
         traces.append(_marks_trace(sweep, marks, marks_name))
     if selected is not None:
@@ -320,48 +314,34 @@ def _power_of_ten(exponent: int) -> str:
     return f"10<sup>{str(exponent).replace('-', '−')}</sup>"
 
 
-def _sweep_click_layers(sweep: Sweep, status: np.ndarray, gap: np.ndarray) -> list[dict]:
-    """One invisible marker per cell, a trace per status, carrying the hover text."""
-    rows, columns = np.indices(sweep.shape)
+def _sweep_hover_layer(sweep: Sweep, gap: np.ndarray, color: str) -> dict:
+    """A transparent heatmap over the grid that carries each cell's hover text: its two
+    hyperparameter values and what the colour shows (the final gap, or the step it reached
+    f* + tolerance, −1 for never). A click on it reports the cell (x = column, y = row)."""
     head, gap_name = _sweep_hover(sweep)
-    click = "<br><i>click: path and loss of this run</i><extra></extra>"
-    layers = (
-        (
-            CONVERGED,
-            head + "reached f* + tolerance at step %{customdata[3]}<br>"
-            f"final {gap_name} = %{{customdata[2]:.3g}}" + click,
-            (gap, sweep.converged_at),
-        ),
-        (STALLED, head + f"final {gap_name} = %{{customdata[2]:.3g}}" + click, (gap,)),
-        (BLEW_UP, head + "diverged at step %{customdata[2]}" + click, (sweep.diverged_at,)),
+    shown, line = (gap, f"final {gap_name} = %{{customdata[2]:.3g}}")
+    if color == "steps":
+        shown, line = (
+            sweep.converged_at,
+            "reached f* + tolerance at step %{customdata[2]} (−1: never)",
+        )
+    customdata = np.stack(
+        [
+            np.broadcast_to(sweep.x_values[None, :], sweep.shape),
+            np.broadcast_to(sweep.y_values[:, None], sweep.shape),
+            shown,
+        ],
+        axis=-1,
     )
-    traces = []
-    for code, template, columns_extra in layers:
-        where = status == code
-        if not where.any():
-            continue
-        customdata = np.stack(
-            [
-                np.broadcast_to(sweep.x_values[None, :], sweep.shape)[where],
-                np.broadcast_to(sweep.y_values[:, None], sweep.shape)[where],
-                *(np.asarray(c)[where] for c in columns_extra),
-            ],
-            axis=-1,
-        )
-        traces.append(
-            {
-                "type": "scattergl",
-                "x": _index(columns[where]),
-                "y": _index(rows[where]),
-                "customdata": _f32(customdata),
-                "mode": "markers",
-                "marker": {"size": 6, "opacity": 0, "color": "#000"},
-                "hovertemplate": template,
-                "name": "cells",
-                "showlegend": False,
-            }
-        )
-    return traces
+    return {
+        "type": "heatmap",
+        "z": np.zeros(sweep.shape, dtype=np.uint8),
+        "customdata": _f32(customdata),
+        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        "showscale": False,
+        "hovertemplate": head + line + "<br><i>click: path and loss of this run</i><extra></extra>",
+        "name": "cells",
+    }
 
 
 def _marks_trace(sweep: Sweep, marks: Sequence[tuple[float, float]], name: str) -> dict:
@@ -488,33 +468,14 @@ def basins_figure(
                 "zmax": len(order) - 0.5,
                 "colorscale": scale,
                 "showscale": False,
-                "hoverinfo": "skip",
+                # The colour says where a start ends; a click on any start shows both paths.
+                "hovertemplate": f"{name}: click to see both paths from this start<extra></extra>",
                 "xaxis": xaxis,
                 "yaxis": yaxis,
                 "name": name,
             }
         )
-        rows, columns = np.indices(basins.labels.shape)
-        for label in order:
-            where = basins.labels == label
-            if not where.any():
-                continue
-            present.add(label)
-            traces.append(
-                {
-                    "type": "scattergl",
-                    "x": _index(columns[where]),
-                    "y": _index(rows[where]),
-                    "xaxis": xaxis,
-                    "yaxis": yaxis,
-                    "mode": "markers",
-                    "marker": {"size": 5, "opacity": 0, "color": "#000"},
-                    "hovertemplate": f"{name}: this start → {names[label]}"
-                    "<br><i>click: both paths from here</i><extra></extra>",
-                    "name": f"{name} starts",
-                    "showlegend": False,
-                }
-            )
+        present.update(int(label) for label in np.unique(basins.labels))
         if objective.minima:
             minima = np.asarray(objective.minima, dtype=float)
             traces.append(

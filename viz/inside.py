@@ -225,7 +225,6 @@ def path_figure(
         margin={"l": 50, "r": 15, "t": 70, "b": 150, "autoexpand": False},
         legend={**_legend_top(), "y": -0.14, "yanchor": "top"},
         **map_layout(landscape, background),
-        clickmode="event+select",
         dragmode="pan",
         hovermode="closest",
     )

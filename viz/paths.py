@@ -91,12 +91,11 @@ def background_uri(landscape: Landscape) -> str:
 
 
 def _hover_grid(landscape: Landscape) -> dict:
-    """Invisible points over the map: they show f on hover and take the clicks that move the
-    start (Streamlit reports clicks as selected points, which heatmaps cannot be).
+    """Invisible points over the map that show f on hover (the picture has no values).
 
     Each point is an SVG node the browser draws on every change, so the grid is coarse (21 x 21
     costs about 15 ms per redraw where 41 x 41 cost 45 ms); the figure's `hoverdistance: -1`
-    lets a click anywhere pick the nearest point.
+    lets the pointer anywhere pick the nearest point.
     """
     (x0, x1), (y0, y1) = landscape.domain
     gx, gy = np.meshgrid(np.linspace(x0, x1, HOVER_GRID), np.linspace(y0, y1, HOVER_GRID))
@@ -220,14 +219,38 @@ def race_figure(
         updatemenus=[_play_buttons()],
         sliders=[_frame_slider(shown)],
         hoverdistance=-1,
-        # What Streamlit would set for a chart that reports clicked points: set here, its
-        # frontend has nothing to change after mounting, which saves a second full redraw.
-        clickmode="event+select",
         hovermode="closest",
         dragmode="pan",
         uirevision=objective.name,
     )
     return figure(traces, layout, frames)
+
+
+SCRUB_POINTS = 400  # points of a path per live-slider stop: the line looks the same, sent once
+
+
+def race_scrub_traces(
+    objective: Objective, runs: Mapping[str, Trajectory], name: str, paths: np.ndarray
+) -> dict[int, dict[str, np.ndarray]]:
+    """What a live slider swaps into `race_figure(objective, …, runs)` at each of its stops,
+    for the run `name`: `paths` (stops, steps + 1, 2) are that run's paths at the stops.
+
+    Returns trace index -> attribute -> one array per stop: the run's path line (thinned to
+    `SCRUB_POINTS` points, first and last kept) and the current-position markers, where only
+    this run's marker moves (to the end of its path).
+    """
+    names = list(runs)
+    order = names.index(name)
+    first_path = 1 + bool(objective.minima)  # after the hover grid and the minima
+    line, heads = first_path + 2 * order, first_path + 2 * len(names)
+    keep = np.unique(np.linspace(0, paths.shape[1] - 1, SCRUB_POINTS).round().astype(int))
+    ends = np.array([t.params[-1] for t in runs.values()])  # (runs, 2)
+    ends = np.repeat(ends[None], paths.shape[0], axis=0)
+    ends[:, order] = paths[:, -1]
+    return {
+        line: {"x": _f32(paths[:, keep, 0]), "y": _f32(paths[:, keep, 1])},
+        heads: {"x": _f32(ends[:, :, 0]), "y": _f32(ends[:, :, 1])},
+    }
 
 
 # Milliseconds to wait between frames. Plotly.js starts each frame on a display refresh, so a

@@ -28,6 +28,7 @@ from optim.experiments import (
     nearest_start,
     noise_study,
     start_grid,
+    stop_paths,
     sweep,
     tune_learning_rates,
 )
@@ -464,3 +465,18 @@ def test_noise_study_refuses_bad_seed_counts_and_unknown_hyperparameters():
         study(seeds=0)
     with pytest.raises(ValueError, match="has no hyperparameter"):
         noise_study("sphere", (1.0, 1.0), 5, {"SGD": {"beta1": 0.9}})
+
+
+def test_stop_paths_are_the_single_runs_of_each_stop():
+    settings = {"learning_rate": 0.02, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+    stops = {"learning_rate": [0.001, 0.01, 0.1], "beta2": [0.9, 0.99]}
+    paths = stop_paths("Adam", "rosenbrock", (-1.5, 2.5), 60, settings, stops)
+    assert paths["learning_rate"].shape == (3, 61, 2) and paths["beta2"].shape == (2, 61, 2)
+    for name, values in stops.items():
+        for k, value in enumerate(values):
+            single = run(
+                make_optimizer("Adam", {**settings, name: value}), "rosenbrock", (-1.5, 2.5), 60
+            )
+            np.testing.assert_array_equal(paths[name][k], single.params)
+    with pytest.raises(ValueError, match="no hyperparameter"):
+        stop_paths("SGD", "rosenbrock", (0, 0), 5, {"learning_rate": 0.1}, {"beta1": [0.9]})

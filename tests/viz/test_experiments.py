@@ -99,7 +99,7 @@ def test_mixed_sweep_has_every_status(mixed_sweep):
 def test_sweep_figure_is_valid_and_colours_what_its_mode_says(mixed_sweep, color):
     figure = sweep_figure(mixed_sweep, color, selected=(2, 3), title="t")
     data = data_of(figure)
-    heatmaps = [t for t in figure.data if t.type == "heatmap"]
+    heatmaps = [t for t in figure.data if t.type == "heatmap" and t.name != "cells"]
     status = mixed_sweep.status
     if color == "status":
         assert len(heatmaps) == 1
@@ -132,27 +132,24 @@ def test_sweep_figure_is_valid_and_colours_what_its_mode_says(mixed_sweep, color
     assert ring and ring[-1].x == (3,) and ring[-1].y == (2,)
 
 
-def test_sweep_click_layers_cover_every_cell_once_with_its_values(mixed_sweep):
+def test_sweep_hover_layer_gives_every_cell_its_values_and_takes_the_clicks(mixed_sweep):
     figure = sweep_figure(mixed_sweep, "loss")
-    layers = [t for t in figure.data if t.type == "scattergl"]
-    assert len(layers) == 3  # one per status
-    seen = set()
-    for layer in layers:
-        x, y = np.asarray(layer.x), np.asarray(layer.y)
-        assert x.dtype == np.uint8 and y.dtype == np.uint8
-        customdata = np.asarray(layer.customdata)
-        np.testing.assert_allclose(customdata[:, 0], mixed_sweep.x_values[x], rtol=1e-6)
-        np.testing.assert_allclose(customdata[:, 1], mixed_sweep.y_values[y], rtol=1e-6)
-        assert layer.marker.opacity == 0
-        assert "click" in layer.hovertemplate
-        seen |= set(zip(y.tolist(), x.tolist(), strict=True))
-    ny, nx = mixed_sweep.shape
-    assert len(seen) == nx * ny == sum(len(t.x) for t in layers)
-    diverged = next(t for t in layers if "diverged at step" in t.hovertemplate)
-    rows, columns = np.asarray(diverged.y), np.asarray(diverged.x)
-    np.testing.assert_array_equal(
-        np.asarray(diverged.customdata)[:, 2], mixed_sweep.diverged_at[rows, columns]
+    (layer,) = [t for t in figure.data if t.name == "cells"]
+    assert figure.data.index(layer) > max(
+        k for k, t in enumerate(figure.data) if t.type == "heatmap" and t.name != "cells"
     )
+    ny, nx = mixed_sweep.shape
+    customdata = np.asarray(layer.customdata)
+    assert customdata.shape == (ny, nx, 3) and customdata.dtype == np.float32
+    np.testing.assert_allclose(customdata[2, :, 0], mixed_sweep.x_values, rtol=1e-6)
+    np.testing.assert_allclose(customdata[:, 3, 1], mixed_sweep.y_values, rtol=1e-6)
+    expected = mixed_sweep.final_loss.astype(np.float32)  # f* = 0; float32 on the wire
+    np.testing.assert_array_equal(customdata[..., 2], expected)
+    steps = next(t for t in sweep_figure(mixed_sweep, "steps").data if t.name == "cells")
+    np.testing.assert_array_equal(np.asarray(steps.customdata)[..., 2], mixed_sweep.converged_at)
+    assert set(np.asarray(layer.colorscale)[:, 1]) == {"rgba(0,0,0,0)"}  # invisible
+    assert "click" in layer.hovertemplate and "customdata[2]" in layer.hovertemplate
+    assert not [t for t in figure.data if t.type == "scattergl"]  # not in the partial bundle
 
 
 def test_cell_from_point_maps_a_selection_point_to_row_and_column():
@@ -234,19 +231,12 @@ def test_basin_maps_colour_each_start_by_its_label(maps):
     assert len(stars) == 2 and len(stars[0].x) == 4
 
 
-def test_basin_click_layers_cover_every_start_and_say_where_it_ends(maps):
+def test_basin_maps_take_clicks_on_their_own_cells(maps):
     figure = basins_figure(maps)
-    names = basin_names(maps["SGD"].objective)
-    for axis, (name, result) in zip(("x", "x2"), maps.items(), strict=True):
-        layers = [t for t in figure.data if t.type == "scattergl" and (t.xaxis or "x") == axis]
-        cells = 0
-        for layer in layers:
-            x, y = np.asarray(layer.x), np.asarray(layer.y)
-            labels = set(result.labels[y, x].tolist())
-            assert len(labels) == 1
-            assert names[labels.pop()] in layer.hovertemplate and name in layer.hovertemplate
-            cells += x.size
-        assert cells == result.labels.size
+    heatmaps = [t for t in figure.data if t.type == "heatmap"]
+    for heatmap, name in zip(heatmaps, maps, strict=True):
+        assert name in heatmap.hovertemplate and "click" in heatmap.hovertemplate
+    assert not [t for t in figure.data if t.type == "scattergl"]  # not in the partial bundle
 
 
 def test_basin_maps_keep_the_domain_aspect():

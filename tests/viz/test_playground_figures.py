@@ -20,9 +20,11 @@ from viz.exports import figure_html, race_gif, steps_table, to_csv, to_json
 from viz.landscape import band_image, contour_levels, evaluate
 from viz.paths import (
     HOVER_GRID,
+    SCRUB_POINTS,
     background_uri,
     frame_steps,
     race_figure,
+    race_scrub_traces,
     run_label,
     surface_figure,
 )
@@ -242,3 +244,21 @@ def test_custom_function_figures_work():
     picture = evaluate(objective)
     spec(race_figure(objective, picture, background_uri(picture), {"Adam": t}))
     spec(surface_figure(objective, picture, {"Adam": t}))
+
+
+def test_race_scrub_traces_replace_one_runs_path_and_marker(runs, landscape):
+    figure = race_figure(ROSENBROCK, landscape, background_uri(landscape), runs)
+    paths = np.stack([runs["Adam"].params * (1 + 0.1 * k) for k in range(3)])
+    swaps = race_scrub_traces(ROSENBROCK, runs, "Adam", paths)
+    line, heads = swaps
+    assert figure.data[line].name.startswith("Adam (")  # the trace it swaps is Adam's path
+    assert figure.data[heads].name == "current position"
+    assert swaps[line]["x"].shape[1] == min(SCRUB_POINTS, paths.shape[1])
+    assert swaps[line]["x"][:, -1].tolist() == pytest.approx(paths[:, -1, 0].tolist(), rel=1e-6)
+    order = list(runs).index("Adam")
+    others = [k for k in range(len(runs)) if k != order]
+    for stop in range(3):
+        assert swaps[heads]["x"][stop, order] == pytest.approx(paths[stop, -1, 0], rel=1e-6)
+        np.testing.assert_allclose(
+            swaps[heads]["y"][stop, others], [figure.data[heads].y[k] for k in others], rtol=1e-6
+        )
