@@ -19,7 +19,7 @@ import numpy as np
 from functions import Objective, get_function
 from optim.base import Optimizer
 from optim.catalog import VARIANTS, make_optimizer
-from optim.run import DEFAULT_TOLERANCE, run
+from optim.run import DEFAULT_TOLERANCE, Trajectory, run
 
 Progress = Callable[[float], None] | None
 
@@ -358,7 +358,7 @@ def grid_search(
 
 
 # -- one hyperparameter at every stop of a slider ---------------------------------------------
-def stop_paths(
+def run_with_stops(
     variant: str,
     objective: Objective | str,
     start: Sequence[float],
@@ -367,12 +367,13 @@ def stop_paths(
     stops: Mapping[str, Sequence[float]],
     *,
     convention: str = "pytorch",
-) -> dict[str, np.ndarray]:
-    """The path θ_0 … θ_steps of `variant` for every value in `stops` of each hyperparameter
-    named there, the others at `settings`: name -> (len(values), steps + 1, 2).
+) -> tuple[Trajectory, dict[str, np.ndarray]]:
+    """The run of `variant` with `settings`, fully recorded, and the path θ_0 … θ_steps for
+    every value in `stops` of each hyperparameter named there (the others at `settings`):
+    name -> (len(values), steps + 1, 2).
 
-    All of them are one batched run, so a slider's every stop costs about one run; this is
-    what lets a page redraw a path while its slider is dragged, without running anything.
+    All of it is one batched run, so a slider's every stop costs about one run: this is what
+    lets a page redraw a path while its slider is dragged, without running anything.
     """
     _check_names(variant, tuple(stops))
     objective = _objective(objective)
@@ -380,20 +381,22 @@ def stop_paths(
     sizes = [len(stops[name]) for name in names]
     arrays = {
         name: np.concatenate(
-            [
-                np.asarray(stops[n], dtype=float)
-                if n == name
-                else np.full(size, float(settings[name]))
+            [[float(settings[name])]]
+            + [
+                np.asarray(stops[n], dtype=float) if n == name else np.full(size, settings[name])
                 for n, size in zip(names, sizes, strict=True)
             ]
         )
         for name in names
     }
     optimizer = make_optimizer(variant, {**settings, **arrays}, convention)
-    result = run(optimizer, objective, _starts(start, (sum(sizes),)), steps, record="path")
-    paths = np.moveaxis(result.params, 1, 0)  # (stops, steps + 1, 2)
-    bounds = np.cumsum([0, *sizes])
-    return {name: paths[bounds[k] : bounds[k + 1]] for k, name in enumerate(names)}
+    result = run(optimizer, objective, _starts(start, (1 + sum(sizes),)), steps, name=variant)
+    bounds = 1 + np.cumsum([0, *sizes])
+    paths = {
+        name: np.array(np.moveaxis(result.params[:, bounds[k] : bounds[k + 1]], 1, 0))
+        for k, name in enumerate(names)
+    }
+    return result.take(0), paths
 
 
 # -- basins of attraction -------------------------------------------------------------------

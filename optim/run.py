@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,46 @@ class Trajectory:
     effective_lr: np.ndarray | None = None
     learning_rate: np.ndarray | None = None
     state: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    def take(self, index: int, name: str | None = None) -> Trajectory:
+        """Trajectory `index` of a run over a 1-D batch, as if it had been run alone: its
+        arrays without the batch axis, its optimizer with that trajectory's hyperparameters.
+
+        >>> from optim import Adam
+        >>> batch = run(Adam(learning_rate=np.array([0.01, 0.1])), "sphere", [(1, 1), (1, 1)], 5)
+        >>> one = batch.take(1)
+        >>> one.optimizer.learning_rate, one.params.shape
+        (0.1, (6, 2))
+        """
+        if self.final_loss.ndim != 1:
+            raise ValueError(f"take() needs a 1-D batch, not shape {self.final_loss.shape}")
+
+        def pick(value: Any, stepped: bool) -> Any:
+            if not isinstance(value, np.ndarray) or value.ndim == 0:
+                return value
+            # A copy: a view would keep the whole batch's arrays alive.
+            return np.array(value[:, index] if stepped else value[index])
+
+        hyperparameters = {
+            key: float(value[index])
+            for key, value in self.optimizer.hyperparameters().items()
+            if isinstance(value, np.ndarray)
+        }
+        return dataclasses.replace(
+            self,
+            name=self.name if name is None else name,
+            optimizer=dataclasses.replace(self.optimizer, **hyperparameters),
+            noise=pick(self.noise, False),
+            sparsity=pick(self.sparsity, False),
+            seed=pick(self.seed, False),
+            **{f: pick(getattr(self, f), False) for f in _SUMMARY_FIELDS},
+            **{f: pick(getattr(self, f), True) for f in _STEP_FIELDS},
+            state={k: pick(v, True) for k, v in self.state.items()},
+        )
+
+
+_SUMMARY_FIELDS = ("final_params", "final_loss", "best_loss", "converged_at", "diverged_at")
+_STEP_FIELDS = ("params", "loss", "gradients", "updates", "effective_lr", "learning_rate")
 
 
 class _Batch(NamedTuple):

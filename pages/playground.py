@@ -10,7 +10,7 @@ from functions import get_function, list_functions
 from lessons.playground import DEFAULT, PRESETS_BY_KEY
 from optim.advice import stable_learning_rate
 from optim.catalog import SYMBOLS, VARIANTS, make_optimizer
-from optim.experiments import stop_paths
+from optim.experiments import run_with_stops
 from ui.chart import Click, Scrub, chart
 from ui.controls import Choice, Controls, MultiChoice, Number, Slider, Text
 from ui.exports import lazily
@@ -158,13 +158,17 @@ def take_live_values(values: dict[str, float]) -> None:
     st.session_state.update(values)
 
 
-def live_sliders(variant: str, race_runs: dict, values: dict) -> list[Scrub]:
-    """The map's own sliders for `variant`'s α (and β1, β2 for the Adam family), each stop's
-    path computed ahead in one batched run, so that dragging redraws without a rerun."""
+def live_stops(variant: str) -> dict[str, tuple[float, ...]]:
+    """The hyperparameters of `variant` its live sliders move, with their stops."""
+    return {name: stops for name, stops in LIVE.items() if name in HYPERPARAMETERS[variant]}
+
+
+def live_sliders(variant: str, race_runs: dict, values: dict, paths: dict) -> list[Scrub]:
+    """The map's own sliders for `variant`'s α (and β1, β2 for the Adam family): `paths` holds
+    every stop's path (from one batched run), so that dragging redraws without a rerun."""
     controls = HYPERPARAMETERS[variant]
-    names = [name for name in LIVE if name in controls]
-    stops = {name: LIVE[name] for name in names}
-    paths = live_paths(function_key, variant, tuple(values.items()), steps, start, stops)
+    stops = live_stops(variant)
+    names = list(stops)
     sliders = []
     for name in names:
         options = stops[name]
@@ -184,11 +188,17 @@ def live_sliders(variant: str, race_runs: dict, values: dict) -> list[Scrub]:
 
 
 # -- the core calls, cached on plain values (see ui/runs.py) --------------------------------
-# Every stop of up to three live sliders (≈ 55 paths) of at most 5 001 points: ≤ 4.5 MB.
-@st.cache_data(max_entries=16, show_spinner=False)
-def live_paths(function: FunctionKey, variant: str, settings: tuple, steps: int, start, stops):
-    objective, _ = objective_or_error(*function)
-    return stop_paths(variant, objective, start, steps, dict(settings), stops)
+# The live optimizer's run and every stop of its live sliders (≈ 55 paths) of at most 5 001
+# points: ≤ 5 MB. Shared, not copied (see ui/runs.py): nothing changes them once made.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def live_run(function: FunctionKey, variant: str, settings: tuple, steps: int, start: tuple):
+    """The run of the optimizer whose sliders scrub live, and the paths at their stops, in
+    one batched call (about the cost of the run alone)."""
+    objective, error = objective_or_error(*function)
+    if objective is None:
+        raise ValueError(error)
+    stops = live_stops(variant)
+    return run_with_stops(variant, objective, start, steps, dict(settings), stops)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -221,6 +231,7 @@ with st.sidebar:
     if error:
         st.error(literal(error, MAX_MESSAGE))
     chosen = CONTROLS["pg_optimizers"].render()
+    live = CONTROLS["pg_live"].render()
     steps = CONTROLS["pg_steps"].render()
     left, right = st.columns(2)
     start = (CONTROLS["pg_x"].render(left), CONTROLS["pg_y"].render(right))
@@ -243,10 +254,14 @@ if not chosen:
     st.info("Choose at least one optimizer on the left.")
     st.stop()
 try:
-    runs = {
-        name: trajectory(function_key, name, tuple(settings[name].items()), steps, start)
-        for name in chosen
-    }
+    live_paths: dict = {}
+    runs = {}
+    for name in chosen:
+        values = tuple(settings[name].items())
+        if name == live:
+            runs[name], live_paths = live_run(function_key, name, values, steps, start)
+        else:
+            runs[name] = trajectory(function_key, name, values, steps, start)
 except ValueError as problem:
     show_formula(objective)
     st.error(literal(str(problem), MAX_MESSAGE))
@@ -268,8 +283,7 @@ with main:
     )
     if paths_tab.open:
         with paths_tab:
-            live = CONTROLS["pg_live"].render(st.columns([2, 3])[0])
-            sliders = live_sliders(live, runs, settings[live]) if live in runs else []
+            sliders = live_sliders(live, runs, settings[live], live_paths) if live in runs else []
             chart(
                 race,
                 key="pg_race",

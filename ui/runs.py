@@ -2,6 +2,8 @@
 
 Every cache here has a size bound (`max_entries`), chosen from what one entry holds, so that a
 server's memory stays bounded however many sessions it serves; docs/serving.md adds them up.
+Runs and landscapes are cached as shared resources, not copies: nothing mutates them, and a
+slider move then reuses the other optimizers' runs without unpickling megabytes each time.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def builtin(name: str) -> FunctionKey:
 
 
 # A 400 × 400 grid (1.3 MB) and its PNG (≈ 0.1 MB): 32 entries ≤ 45 MB.
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def landscape(function: FunctionKey, resolution: int = 400) -> tuple[Landscape, str]:
     """f on a grid over the function's domain, and its filled-contour picture as a data URI."""
     picture = evaluate(objective_or_error(*function)[0], resolution=resolution)
@@ -31,7 +33,7 @@ def landscape(function: FunctionKey, resolution: int = 400) -> tuple[Landscape, 
 
 
 # A recorded run of 5 000 steps is about 0.7 MB: 64 entries ≤ 45 MB.
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def trajectory(
     function: FunctionKey,
     variant: str,

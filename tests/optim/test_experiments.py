@@ -27,8 +27,8 @@ from optim.experiments import (
     grid_search,
     nearest_start,
     noise_study,
+    run_with_stops,
     start_grid,
-    stop_paths,
     sweep,
     tune_learning_rates,
 )
@@ -467,10 +467,16 @@ def test_noise_study_refuses_bad_seed_counts_and_unknown_hyperparameters():
         noise_study("sphere", (1.0, 1.0), 5, {"SGD": {"beta1": 0.9}})
 
 
-def test_stop_paths_are_the_single_runs_of_each_stop():
+def test_run_with_stops_gives_the_run_and_every_stops_path_as_single_runs():
     settings = {"learning_rate": 0.02, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
     stops = {"learning_rate": [0.001, 0.01, 0.1], "beta2": [0.9, 0.99]}
-    paths = stop_paths("Adam", "rosenbrock", (-1.5, 2.5), 60, settings, stops)
+    main, paths = run_with_stops("Adam", "rosenbrock", (-1.5, 2.5), 60, settings, stops)
+    alone = run(make_optimizer("Adam", settings), "rosenbrock", (-1.5, 2.5), 60)
+    np.testing.assert_array_equal(main.params, alone.params)
+    np.testing.assert_array_equal(main.state["v_hat"], alone.state["v_hat"])
+    np.testing.assert_array_equal(main.effective_lr, alone.effective_lr)
+    assert main.optimizer.learning_rate == 0.02 and main.name == "Adam"
+    assert main.params.base is None  # a copy, not a view keeping the whole batch alive
     assert paths["learning_rate"].shape == (3, 61, 2) and paths["beta2"].shape == (2, 61, 2)
     for name, values in stops.items():
         for k, value in enumerate(values):
@@ -479,4 +485,4 @@ def test_stop_paths_are_the_single_runs_of_each_stop():
             )
             np.testing.assert_array_equal(paths[name][k], single.params)
     with pytest.raises(ValueError, match="no hyperparameter"):
-        stop_paths("SGD", "rosenbrock", (0, 0), 5, {"learning_rate": 0.1}, {"beta1": [0.9]})
+        run_with_stops("SGD", "rosenbrock", (0, 0), 5, {"learning_rate": 0.1}, {"beta1": [0.9]})
