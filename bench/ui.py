@@ -1,19 +1,21 @@
-"""Benchmark of the Playground in a real browser (Playwright + the system Chromium).
+"""Benchmark of the pages in a real browser (Playwright + the system Chromium): prints figures.
 
-    python bench/ui.py               # about two minutes
-    python bench/ui.py --changes 30  # more slider changes for the median
+    python bench/ui.py                 # about five minutes on a 2-core machine
+    python bench/ui.py --changes 30    # more slider changes for each median
 
-Measures, on the default scenario (3 optimizers x 1 000 steps):
-1. first load: navigation until the two charts (paths; loss and distance) are drawn, on a
-   server that has just started (cold: imports and first computations included) and again in
-   a new browser session (warm);
-2. slider change -> race chart redrawn: Adam's α moved one stop with the keyboard, timed until
-   the browser's figure shows the new path (median of `--changes`, alternating new values so
-   the server cache never answers);
-3. bytes the server sends over the websocket per change;
-4. server CPU time per change (user + system time of the server process, from /proc);
-5. animation playback: frames per second actually drawn while playing at 1× (30 asked for).
-Prints figures; asserts nothing.
+In one run, interleaved round by round so that the machine's load hits every case alike:
+1. slider change -> every chart on screen redrawn, median over `--changes` changes, on the
+   Playground (Adam's α), Inside Adam (α), the Sweep page (the fixed α of the β1 × β2 sweep,
+   which recomputes the whole grid) and a bare Streamlit page with a slider and a line of text
+   (the floor: tests/browser/chart_app.py?view=bare). Each change is an arrow key on the
+   sidebar slider; values walk right then left, so every value is new to the server's caches.
+   Also per change: bytes received over the websocket and the server's CPU time.
+2. live scrub on the Playground: redraws per second while the map's own α slider is dragged.
+3. playback of the Playground's animation, frames per second actually drawn at 1×.
+4. first load until every chart is drawn: the first visitor of a freshly started server, and
+   new sessions on a warm one (median of `--loads`).
+Targets (issue "Instant pages"): 1. ≤ 120 ms, ≤ 150 KB, ≤ 60 ms CPU; 2. ≥ 30/s; 3. ≥ 30/s;
+4. fresh ≤ 4 s, warm ≤ 2 s.
 """
 
 from __future__ import annotations
@@ -29,9 +31,32 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.chart import FIND, start_chart_app
 from bench.harness import launch_chromium, start_app, stop_app
 
-CHARTS = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+VIEWPORT = {"width": 1440, "height": 1400}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Every chart iframe has drawn, and none has a render pending.
+ALL_DRAWN = f"""n => {{ {FIND}
+    const frames = [...document.querySelectorAll('iframe')].map(f => {{
+        try {{ return f.contentWindow.adamLabChart; }} catch (e) {{ return null; }} }})
+        .filter(Boolean);
+    return frames.length >= n && frames.every(s => s.draws > 0 && s.draws + s.skipped >= s.renders);
+}}"""
+# What a change must show before it counts as drawn: a chart's text that holds the new value.
+SHOWS = {
+    "Playground": ("pg_race", "graph(key)?.querySelector('.legend')?.textContent"),
+    "Inside Adam": ("ia_path", "graph(key)?.querySelector('.gtitle')?.parentNode?.textContent"),
+    "Sweep": ("ex_sweep_chart", "graph(key)?.querySelector('.gtitle')?.textContent"),
+    "bare": (None, "[...document.querySelectorAll('[data-testid=stText]')]"
+             ".map(e => e.textContent).find(t => t.startsWith('alpha='))"),
+}  # fmt: skip
+PAGES = {  # case -> (path, slider label, index among sliders with that label, charts on screen)
+    "Playground": ("", "α — learning rate", 1, 2),
+    "Inside Adam": ("inside_adam", "α — learning rate", 0, 3),
+    "Sweep": ("experiments", "α — learning rate", 0, 3),
+    "bare": ("?view=bare", "alpha", 0, 0),
+}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -39,108 +64,158 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_for_charts(page, count: int = 2) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+def shown(page, case: str) -> str:
+    key, expression = SHOWS[case]
+    return page.evaluate(f"key => {{ {FIND} return {expression} || ''; }}", key) or ""
+
+
+def wait_all_drawn(page, charts: int, timeout: float = 120_000) -> None:
+    page.wait_for_selector(IDLE, timeout=timeout)
+    if charts:
+        page.wait_for_function(ALL_DRAWN, arg=charts, polling="raf", timeout=timeout)
+
+
+def open_page(browser, url: str, case: str):
+    path, label, index, charts = PAGES[case]
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    received: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
+    page.goto(f"{url}/{path}" if not path.startswith("?") else url + path)
+    wait_all_drawn(page, charts)
+    page.wait_for_timeout(500)
+    return page, page.get_by_role("slider", name=label).nth(index), received
+
+
+def change(page, slider, case: str, key: str, received: list[int], pid: int) -> tuple:
+    """One arrow key on `slider`: (ms until drawn, KB received, server CPU ms)."""
+    charts = PAGES[case][3]
+    before = shown(page, case)
+    slider.focus()
+    received.clear()
+    used = cpu_seconds(pid)
+    start = time.perf_counter()
+    slider.press(key)
+    key_, expression = SHOWS[case]
     page.wait_for_function(
-        'n => document.querySelectorAll("' + CHARTS + '").length >= n', arg=count, timeout=60_000
+        f"([key, before]) => {{ {FIND} const now = {expression}; return now && now !== before; }}",
+        arg=[key_, before],
+        polling="raf",
+        timeout=120_000,
+    )
+    if charts:
+        page.wait_for_function(ALL_DRAWN, arg=charts, polling="raf", timeout=120_000)
+    drawn = (time.perf_counter() - start) * 1000
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_timeout(200)  # the run's last messages
+    return drawn, sum(received) / 1024, (cpu_seconds(pid) - used) * 1000
+
+
+def scrub_rate(page) -> float:
+    """Redraws per second while the map's own Adam α slider moves every display frame."""
+    return page.evaluate(
+        f"""() => {{ {FIND}
+        const s = stats('pg_race');
+        const input = chart('pg_race').contentDocument.querySelector('input[type=range]');
+        const first = s.scrubDraws, max = Number(input.max);
+        return new Promise(resolve => {{
+            const start = performance.now();
+            let k = 0;
+            const tick = () => {{
+                k += 1;
+                input.value = String(k % (2 * max) < max ? k % max : max - k % max);
+                input.dispatchEvent(new Event('input', {{bubbles: true}}));
+                if (performance.now() - start < 3000) requestAnimationFrame(tick);
+                else resolve((s.scrubDraws - first) / ((performance.now() - start) / 1000));
+            }};
+            requestAnimationFrame(tick);
+        }}); }}"""
     )
 
 
-def adam_label(page) -> str:
-    return page.locator(CHARTS).first.evaluate(
-        "gd => gd._fullData.filter(t => t.mode === 'lines')[1].name"
+def playback(page) -> float:
+    return page.evaluate(
+        f"""() => {{ {FIND}
+        const g = graph('pg_race');
+        return new Promise(resolve => {{
+            let frames = 0, first = null;
+            g.on('plotly_animatingframe', () => {{ frames += 1; first ??= performance.now(); }});
+            g.on('plotly_animated', () =>
+                resolve(frames / ((performance.now() - first) / 1000)));
+            const play = [...g.querySelectorAll('.updatemenu-button')]
+                .find(b => b.textContent.includes('Play'));
+            play.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+        }}); }}"""
+    )
+
+
+def first_load(browser, url: str) -> float:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    wait_all_drawn(page, PAGES["Playground"][3])
+    seconds = time.perf_counter() - start
+    context.close()
+    return seconds
+
+
+def summary(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values):6.0f}  min {min(values):5.0f}  "
+        f"max {max(values):5.0f}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--loads", type=int, default=5)
     args = parser.parse_args()
 
-    server, url = start_app()
-    try:
-        with sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
-            loads = []
-            for _ in range(4):
-                context = browser.new_context(viewport={"width": 1440, "height": 1000})
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(url)
-                wait_for_charts(page)
-                loads.append(time.perf_counter() - start)
-                context.close()
-            print("1. first load (until the 2 charts are drawn)")
-            print(
-                f"   cold server: {loads[0]:.2f} s; warm, new session: median "
-                f"{statistics.median(loads[1:]):.2f} s  (target <= 2.5 s)"
-            )
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        server, url = start_app()
+        bare_server, bare_url = start_chart_app()
+        try:
+            fresh = first_load(browser, url)  # the very first visitor of this server
+            warm = [first_load(browser, url) for _ in range(args.loads)]
 
-            context = browser.new_context(viewport={"width": 1440, "height": 1000})
-            page = context.new_page()
-            received: list[int] = []
-
-            def on_socket(ws) -> None:
-                ws.on("framereceived", lambda payload: received.append(len(payload)))
-
-            page.on("websocket", on_socket)
-            page.goto(url)
-            wait_for_charts(page)
-            page.wait_for_timeout(1000)
-            slider = page.get_by_role("slider", name="α — learning rate").nth(1)
-            latencies, sizes, cpu = [], [], []
+            opened = {}
+            for case in PAGES:
+                target = bare_url if case == "bare" else url
+                opened[case] = open_page(browser, target, case)
+            pids = {case: bare_server.pid if case == "bare" else server.pid for case in PAGES}
+            results = {case: ([], [], []) for case in PAGES}
             for index in range(args.changes):
-                before = adam_label(page)
-                received.clear()
-                used = cpu_seconds(server.pid)
-                slider.focus()
-                start = time.perf_counter()
-                # Walk right then left so that every value is new to the server's cache.
-                slider.press("ArrowRight" if (index // 8) % 2 == 0 else "ArrowLeft")
-                page.wait_for_function(
-                    'old => { const gd = document.querySelector("' + CHARTS + '");'
-                    " const t = gd._fullData.filter(t => t.mode === 'lines')[1];"
-                    " return t && t.name !== old; }",
-                    arg=before,
-                    polling="raf",
-                    timeout=30_000,
-                )
-                latencies.append((time.perf_counter() - start) * 1000)
-                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-                page.wait_for_timeout(300)
-                cpu.append((cpu_seconds(server.pid) - used) * 1000)
-                sizes.append(sum(received) / 1024)
-            median = statistics.median(latencies)
-            print(
-                f"2. slider change -> race chart redrawn: median {median:.0f} ms"
-                f" (min {min(latencies):.0f}, max {max(latencies):.0f}, n={len(latencies)})"
-                "  (target <= 150 ms)"
-            )
-            print(
-                f"3. sent over the websocket per change: median {statistics.median(sizes):.0f} KB"
-                "  (target <= 300 KB)"
-            )
-            print(
-                f"4. server CPU per change: median {statistics.median(cpu):.0f} ms"
-                "  (target <= 100 ms)"
-            )
+                key = "ArrowRight" if (index // 5) % 2 == 0 else "ArrowLeft"
+                for case, (page, slider, received) in opened.items():
+                    drawn, kilobytes, cpu = change(page, slider, case, key, received, pids[case])
+                    for store, value in zip(results[case], (drawn, kilobytes, cpu), strict=True):
+                        store.append(value)
 
-            fps = page.locator(CHARTS).first.evaluate(
-                """gd => new Promise(resolve => {
-                    let frames = 0, first = null;
-                    gd.on('plotly_animatingframe', () => {
-                        frames += 1; first ??= performance.now(); });
-                    gd.on('plotly_animated', () =>
-                        resolve(frames / ((performance.now() - first) / 1000)));
-                    const play = Array.from(gd.querySelectorAll('.updatemenu-button'))
-                        .find(b => b.textContent.includes('Play'));
-                    play.dispatchEvent(new MouseEvent('click', {bubbles: true}));
-                })"""
-            )
-            print(f"5. animation playback at 1×: {fps:.1f} frames/s drawn  (target >= 30)")
+            playground = opened["Playground"][0]
+            rate = scrub_rate(playground)
+            fps = playback(playground)
+        finally:
+            stop_app(server)
+            stop_app(bare_server)
             browser.close()
-    finally:
-        stop_app(server)
+
+    print(f"1. slider change -> every chart on screen redrawn ({args.changes} changes each)")
+    print(f"   {'page':<12} {'ms until drawn':<40} {'KB/change':>9} {'server CPU ms':>14}")
+    for case, (drawn, kilobytes, cpu) in results.items():
+        print(
+            f"   {case:<12} {summary(drawn):<40} {statistics.median(kilobytes):>9.1f} "
+            f"{statistics.median(cpu):>14.0f}"
+        )
+    print("   targets: ≤ 120 ms until drawn, ≤ 150 KB, ≤ 60 ms server CPU per change")
+    print(f"2. live scrub on the Playground: {rate:.1f} redraws/s  (target ≥ 30)")
+    print(f"3. playback at 1×: {fps:.1f} frames/s  (target ≥ 30)")
+    print(
+        f"4. first load until both Playground charts are drawn: first visitor of a fresh server "
+        f"{fresh:.2f} s (target ≤ 4); warm server, new session median "
+        f"{statistics.median(warm):.2f} s, min {min(warm):.2f} s (target ≤ 2)"
+    )
 
 
 if __name__ == "__main__":
