@@ -144,8 +144,7 @@ def course_grid_search() -> None:
 # -- the core calls, cached on plain values -------------------------------------------------
 # A final-only sweep holds five (ny, nx) grids: a 100 × 100 one is about 2 MB.
 @st.cache_data(max_entries=24, show_spinner=False)
-def cached_sweep(variant, function, start, steps, x, y, fixed):
-    x_axis, y_axis = Axis(*x), Axis(*y)  # refuse a bad range before drawing a bar
+def cached_sweep(variant, function, start, steps, x_axis: Axis, y_axis: Axis, fixed):
     cells = x_axis.count * y_axis.count
     progress = progress_bar(
         sweep_work(cells, steps), f"Running {cells:,} optimizations of {steps} steps…"
@@ -199,8 +198,11 @@ if x_name == y_name:
     st.error("Choose a different hyperparameter for each axis.")
     st.stop()
 try:
-    x_axis = (x_name, *sorted(axes[x_name][:2]), grid, axes[x_name][2])
-    y_axis = (y_name, *sorted(axes[y_name][:2]), grid, axes[y_name][2])
+    # An Axis checks its range when made, so a bad one is refused before any bar is drawn.
+    x_low, x_high = sorted(axes[x_name][:2])
+    y_low, y_high = sorted(axes[y_name][:2])
+    x_axis = Axis(name=x_name, low=x_low, high=x_high, count=grid, scale=axes[x_name][2])
+    y_axis = Axis(name=y_name, low=y_low, high=y_high, count=grid, scale=axes[y_name][2])
     result = computed(
         cached_sweep, variant, function, start, steps, x_axis, y_axis, tuple(fixed.items())
     )
