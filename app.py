@@ -44,6 +44,7 @@ pages = {
     "Learn": [
         st.Page("pages/playground.py", title="Playground", icon=":material/route:", default=True),
         st.Page("pages/inside_adam.py", title="Inside Adam", icon=":material/functions:"),
+        st.Page("pages/networks.py", title="Networks", icon=":material/hub:"),
     ],
     "Experiments": [
         st.Page("pages/sweep.py", title="Sweep", icon=":material/grid_on:", url_path="experiments"),

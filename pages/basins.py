@@ -9,7 +9,7 @@ import streamlit as st
 from functions import get_function, list_functions
 from lessons.experiments import HIMMELBLAU_BASINS
 from optim.catalog import VARIANTS
-from optim.experiments import compare_basins, disagreement, nearest_start, sweep_work
+from optim.experiments import compare_basins, disagreement, nearest_start, seconds, sweep_work
 from ui.chart import chart
 from ui.clicks import clicked, remember_click
 from ui.controls import Choice, Controls, Slider
@@ -67,7 +67,7 @@ def classic_basins() -> None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_basins(sides, function, steps, resolution):
     work = sweep_work(len(sides) * resolution**2, steps)
-    progress = progress_bar(work, f"Running {len(sides) * resolution**2:,} optimizations…")
+    progress = progress_bar(seconds(work), f"Running {len(sides) * resolution**2:,} optimizations…")
     runs = {name: (variant, dict(settings)) for name, variant, settings in sides}
     return compare_basins(runs, function, steps, resolution, progress=progress)
 

@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from functions import get_function, list_functions
-from optim.experiments import NOISE_OPTIMIZERS, noise_study, noise_work
+from optim.experiments import NOISE_OPTIMIZERS, noise_study, noise_work, seconds
 from ui.chart import chart
 from ui.controls import Choice, Controls, Slider
 from ui.hyperparameters import controls_for
@@ -95,7 +95,9 @@ def cached_noise(function, start, steps, settings, sigma, sparsity, seeds, seed,
         seeds=seeds,
         seed=seed,
         tune=tune,
-        progress=progress_bar(work, f"Running {len(settings)} optimizers × {seeds} seeds…"),
+        progress=progress_bar(
+            seconds(work), f"Running {len(settings)} optimizers × {seeds} seeds…"
+        ),
     )
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from functions import get_function, list_functions
 from lessons.experiments import COURSE_GRID_SEARCH
 from optim.catalog import SYMBOLS, VARIANTS
-from optim.experiments import COURSE_GRID, Axis, grid_search, sweep, sweep_work
+from optim.experiments import COURSE_GRID, Axis, grid_search, seconds, sweep, sweep_work
 from ui.chart import chart
 from ui.clicks import clicked, remember_click
 from ui.controls import Choice, Controls, Slider
@@ -147,7 +147,7 @@ def course_grid_search() -> None:
 def cached_sweep(variant, function, start, steps, x_axis: Axis, y_axis: Axis, fixed):
     cells = x_axis.count * y_axis.count
     progress = progress_bar(
-        sweep_work(cells, steps), f"Running {cells:,} optimizations of {steps} steps…"
+        seconds(sweep_work(cells, steps)), f"Running {cells:,} optimizations of {steps} steps…"
     )
     return sweep(variant, function, start, steps, x_axis, y_axis, dict(fixed), progress=progress)
 

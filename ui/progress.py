@@ -7,19 +7,17 @@ from typing import Any
 
 import streamlit as st
 
-from optim.experiments import seconds
-
 SHOW_AFTER = 0.5  # seconds of expected work before a bar is worth drawing
 
 
-def progress_bar(work: float, text: str) -> Callable[[float], None] | None:
-    """A progress callback drawing a bar, or None when `work` (trajectory-steps, see
-    `optim.experiments`) takes under half a second.
+def progress_bar(seconds: float, text: str) -> Callable[[float], None] | None:
+    """A progress callback drawing a bar, or None when the work is expected to take under
+    half a second (`seconds`: an estimate, e.g. `optim.experiments.seconds(work)`).
 
     Called inside a cached function: on a cache hit Streamlit replays the finished bar, and
     `computed` clears it.
     """
-    if seconds(work) < SHOW_AFTER:
+    if seconds < SHOW_AFTER:
         return None
     bar = st.progress(0.0, text=text)
     return lambda fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=text)

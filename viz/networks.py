@@ -139,8 +139,10 @@ def _log_axis(values: Sequence[np.ndarray], title: str) -> dict:
         low, high = math.log10(positive.min()), math.log10(positive.max())
         pad = max(0.05, 0.05 * (high - low))
         axis["range"] = [low - pad, high + pad]
-        if high - low >= 1.5:
+        if high - low >= 1:
             axis["dtick"] = max(1, math.ceil((high - low) / 6))
+        elif high - low >= 0.3:
+            axis["dtick"] = "D2"  # 1, 2, 5 in each decade: no crowded minor labels
     return axis
 
 
@@ -1032,3 +1034,78 @@ def history_csv(histories: Histories) -> bytes:
     buffer = io.StringIO()
     table.to_csv(buffer, index=False, float_format="%.17g", na_rep="")
     return buffer.getvalue().encode()
+
+
+# -- sentences the page writes under its figures ------------------------------------------
+def divergence_text(name: str, history: History) -> str:
+    """ "SGD diverged in epoch 1 (step 8 of 500) …": where a run stopped and what it reached;
+    "" for a run that did not diverge."""
+    _single(history, "divergence_text")
+    if history.diverged_at < 0:
+        return ""
+    epoch = int(history.diverged_epoch)
+    step, steps = (f"{count:,}".replace(",", " ") for count in (history.diverged_at, history.steps))
+    text = (
+        f"{name} diverged in epoch {epoch} (step {step} of {steps}): its update left "
+        f"|θ| ≤ {format_number(history.bound)} or its loss stopped being finite, so it stopped "
+        f"there. It had reached a training loss of {format_number(history.train_loss[epoch], 3)}"
+    )
+    if history.train_accuracy is not None:
+        text += f" and a training accuracy of {100 * history.train_accuracy[epoch]:.1f} %"
+    return text + "."
+
+
+def rate_spread(history: History) -> tuple[int, float, float]:
+    """(layer, 5 % quantile, 95 % quantile) of the layer whose effective rates spread widest
+    (95 % over 5 %) after the last step the run took."""
+    _single(history, "rate_spread")
+    if history.rate_quantiles is None:
+        raise ValueError("This run was trained with rates=False: no effective rates")
+    last = history.rate_quantiles[max(1, _steps_reached(history)) - 1]  # (layers, 5)
+    low, high = last[:, 0], last[:, -1]
+    ratio = np.where(low > 0, high / np.maximum(low, TINY), np.inf)
+    layer = int(np.argmax(ratio))
+    return layer, float(low[layer]), float(high[layer])
+
+
+def rate_spread_lines(histories: Histories) -> list[str]:
+    """One sentence per optimizer: how far apart its parameters' effective rates end, in the
+    layer where they spread widest — or that every parameter shares one rate (SGD's α_t)."""
+    lines = []
+    for name, history in histories.items():
+        layer, low, high = rate_spread(history)
+        if np.isclose(low, high, rtol=1e-9):
+            lines.append(f"{name}: every parameter has the same rate, {format_number(low, 3)}.")
+            continue
+        where = history.model.layer_names()[layer]
+        lines.append(
+            f"{name}: in {where}, 5 % of the parameters have a rate below "
+            f"{format_number(low, 3)} and 5 % above {format_number(high, 3)} — "
+            f"{format_number(high / low, 3)}× apart."
+        )
+    return lines
+
+
+def _relation(x: float, y: float, more: str, less: str) -> str:
+    if math.isclose(x, y, rel_tol=1e-3):
+        return "about the same as"
+    return more if x > y else less
+
+
+def generalisation_verdict(numbers: pd.DataFrame, first: str = "Adam", second: str = "SGD") -> str:
+    """What one run says about "Adam can generalise worse than SGD": both final validation
+    losses and both gaps, and which is larger (from `generalisation_numbers`); "" unless both
+    optimizers are in it."""
+    rows = {row["optimizer"]: row for _, row in numbers.iterrows()}
+    if first not in rows or second not in rows:
+        return ""
+    loss, gap = "final validation loss", "loss gap (validation − training)"
+    a, b = rows[first], rows[second]
+    return (
+        f"On this run {first}'s final validation loss is {format_number(a[loss], 3)} and "
+        f"{second}'s {format_number(b[loss], 3)}: {first}'s is "
+        f"{_relation(a[loss], b[loss], 'higher than', 'lower than')} {second}'s. {first}'s gap "
+        f"between validation and training loss is {format_number(a[gap], 3)}, {second}'s "
+        f"{format_number(b[gap], 3)}: {first}'s gap is "
+        f"{_relation(a[gap], b[gap], 'larger than', 'smaller than')} {second}'s."
+    )
