@@ -1,75 +1,52 @@
 """Teaching content of the Networks page: the course's networks as scenarios one click away,
 and what each figure shows.
 
-A `NetworkScenario` is the `Scenario` of this page: instead of a function and a start point it
-names a data set, a network and a training run. Every claim in a notice or a note is checked by
-tests/lessons/test_networks.py against the runs the scenario produces, so the text cannot drift
-from what the page shows.
+Its scenarios are `lessons.scenarios.Scenario`s whose `network` names a data set, a network and
+a training run, instead of a function and a start point. Every claim in a notice or a note is
+checked by tests/lessons/test_networks.py against the runs the scenario produces, so the text
+cannot drift from what the page shows.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from lessons.scenarios import Setting, optimizer
+from lessons.scenarios import Network, Scenario, by_key, optimizer
 from nets.data import DATASETS
 from nets.runs import RunSettings
 
 
-@dataclass(frozen=True, kw_only=True)
-class NetworkScenario:
-    """A lesson on the Networks page: a data set, a network, optimizers and a training run.
+def run_settings(scenario: Scenario, seed: int = 0) -> RunSettings:
+    """The run the page makes of a scenario (seed 0 unless told)."""
+    network = scenario.network
+    two_dimensional = network.dataset in TWO_DIMENSIONAL
+    return RunSettings(
+        dataset=network.dataset,
+        options=(("size", network.size), ("noise", network.noise)) if two_dimensional else (),
+        hidden_sizes=network.hidden_sizes,
+        hidden=network.hidden,
+        optimizers=tuple((s.variant, s.hyperparameters) for s in scenario.optimizers),
+        epochs=network.epochs,
+        batch_size=network.batch_size,
+        schedule=scenario.schedule,
+        constant_epochs=network.constant_epochs,
+        seed=seed,
+    )
 
-    `size` and `noise` are the 2-D data sets' options (None: the page keeps its own values).
-    """
 
-    key: str
-    title: str
-    notice: str
-    dataset: str
-    hidden_sizes: tuple[int, ...]
-    hidden: str = "relu"
-    optimizers: tuple[Setting, ...]
-    epochs: int = 50
-    batch_size: int = 32
-    schedule: str = "constant"
-    constant_epochs: int = 25
-    size: int = 500
-    noise: float = 0.2
-
-    def settings(self) -> dict[str, dict[str, float]]:
-        """Optimizer name -> the hyperparameters the scenario sets (the rest keep defaults)."""
-        return {s.variant: dict(s.hyperparameters) for s in self.optimizers}
-
-    def run_settings(self, seed: int = 0) -> RunSettings:
-        """The run the page makes of this scenario (seed 0 unless told)."""
-        two_dimensional = self.dataset in TWO_DIMENSIONAL
-        return RunSettings(
-            dataset=self.dataset,
-            options=(("size", self.size), ("noise", self.noise)) if two_dimensional else (),
-            hidden_sizes=self.hidden_sizes,
-            hidden=self.hidden,
-            optimizers=tuple((s.variant, s.hyperparameters) for s in self.optimizers),
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            schedule=self.schedule,
-            constant_epochs=self.constant_epochs,
-            seed=seed,
-        )
-
-    def matches(self, settings: RunSettings) -> bool:
-        """Whether `settings` is this scenario's run (seed 0, as its notice was checked):
-        the hyperparameters it sets equal, the others free."""
-        own = self.run_settings()
-        if replace(settings, optimizers=()) != replace(own, optimizers=()):
-            return False
-        if [name for name, _ in settings.optimizers] != [s.variant for s in self.optimizers]:
-            return False
-        return all(
-            set(setting.hyperparameters) <= set(values)
-            for setting, (_, values) in zip(self.optimizers, settings.optimizers, strict=True)
-        )
+def matches(scenario: Scenario, settings: RunSettings) -> bool:
+    """Whether `settings` is the scenario's run (seed 0, as its notice was checked): the
+    hyperparameters it sets equal, the others free."""
+    own = run_settings(scenario)
+    if replace(settings, optimizers=()) != replace(own, optimizers=()):
+        return False
+    if [name for name, _ in settings.optimizers] != [s.variant for s in scenario.optimizers]:
+        return False
+    return all(
+        set(setting.hyperparameters) <= set(values)
+        for setting, (_, values) in zip(scenario.optimizers, settings.optimizers, strict=True)
+    )
 
 
 TWO_DIMENSIONAL = tuple(name for name, info in DATASETS.items() if info.two_dimensional)
@@ -81,7 +58,7 @@ DEFAULT_NOISE: dict[str, float] = {
 
 # What the page shows when it opens, and what Reset returns to: every optimizer's α here
 # trains two moons well in 50 epochs.
-DEFAULT = NetworkScenario(
+DEFAULT = Scenario(
     key="moons",
     title="Two moons: Adam, SGD and RMSProp",
     notice=(
@@ -89,13 +66,15 @@ DEFAULT = NetworkScenario(
         "RMSProp reach a training loss less than half of SGD's, and their boundaries follow "
         "the moons more closely (drag the step slider under the maps)."
     ),
-    dataset="moons",
-    hidden_sizes=(16, 16),
-    hidden="tanh",
     optimizers=(
         optimizer("Adam", learning_rate=0.01),
         optimizer("SGD", learning_rate=0.1),
         optimizer("RMSProp", learning_rate=0.01),
+    ),
+    network=Network(
+        dataset="moons",
+        hidden_sizes=(16, 16),
+        hidden="tanh",
     ),
 )
 
@@ -109,7 +88,7 @@ OTHER_DEFAULTS: dict[str, dict[str, float]] = {
     "Adagrad": {"learning_rate": 0.05},
 }
 
-COURSE_DENSE = NetworkScenario(
+COURSE_DENSE = Scenario(
     key="course-dense",
     title="The course's classifier: 20→64→1 on random data",
     notice=(
@@ -121,16 +100,18 @@ COURSE_DENSE = NetworkScenario(
         "largest effective rate among the weights of W1 is over ten times the smallest (see "
         "the heatmap); SGD's rate is one number, α."
     ),
-    dataset="random",
-    hidden_sizes=(64,),
     optimizers=(
         optimizer("Adam", learning_rate=0.001),
         optimizer("SGD", learning_rate=0.01),
         optimizer("RMSProp", learning_rate=0.001),
     ),
+    network=Network(
+        dataset="random",
+        hidden_sizes=(64,),
+    ),
 )
 
-COURSE_REGRESSOR = NetworkScenario(
+COURSE_REGRESSOR = Scenario(
     key="course-regressor",
     title="The course's regressor 10→64→32→1: its “learning rate during training”",
     notice=(
@@ -140,15 +121,17 @@ COURSE_REGRESSOR = NetworkScenario(
         "and 95 % quantiles of those rates end more than ten times apart, and the median moves "
         "over the steps."
     ),
-    dataset="regression",
-    hidden_sizes=(64, 32),
     optimizers=(
         optimizer("Adam", learning_rate=0.001),
         optimizer("SGD", learning_rate=0.01),
     ),
+    network=Network(
+        dataset="regression",
+        hidden_sizes=(64, 32),
+    ),
 )
 
-COURSE_DECAY = NetworkScenario(
+COURSE_DECAY = Scenario(
     key="course-decay",
     title="The course's decay: constant for 50 epochs, then ×e^−0.1 per epoch",
     notice=(
@@ -156,18 +139,20 @@ COURSE_DECAY = NetworkScenario(
         "is e^−3 ≈ 5 % of its start. SGD's line is α_t itself, so it draws the schedule; "
         "Adam's median rate falls with it, and both training losses flatten."
     ),
-    dataset="regression",
-    hidden_sizes=(64, 32),
     optimizers=(
         optimizer("Adam", learning_rate=0.001),
         optimizer("SGD", learning_rate=0.01),
     ),
-    epochs=80,
     schedule="course",
-    constant_epochs=50,
+    network=Network(
+        dataset="regression",
+        hidden_sizes=(64, 32),
+        epochs=80,
+        constant_epochs=50,
+    ),
 )
 
-COURSE_WORDS = NetworkScenario(
+COURSE_WORDS = Scenario(
     key="course-words",
     title="The course's bag of words: Adam on sparse gradients",
     notice=(
@@ -177,17 +162,19 @@ COURSE_WORDS = NetworkScenario(
         "after 60 epochs the median rate of rare words' weights is more than twice that of "
         "frequent words. SGD gives every weight the same α."
     ),
-    dataset="bag_of_words",
-    hidden_sizes=(8,),
     optimizers=(
         optimizer("Adam", learning_rate=0.01),
         optimizer("SGD", learning_rate=0.1),
     ),
-    epochs=60,
-    batch_size=3,
+    network=Network(
+        dataset="bag_of_words",
+        hidden_sizes=(8,),
+        epochs=60,
+        batch_size=3,
+    ),
 )
 
-DIGITS = NetworkScenario(
+DIGITS = Scenario(
     key="digits",
     title="Handwritten digits: does Adam generalise worse than SGD?",
     notice=(
@@ -196,16 +183,18 @@ DIGITS = NetworkScenario(
         "95 % validation accuracy, and the gaps between training and validation are written "
         "under the loss chart and in the generalisation section, whatever they turn out to be."
     ),
-    dataset="digits",
-    hidden_sizes=(64,),
     optimizers=(
         optimizer("Adam", learning_rate=0.001),
         optimizer("SGD", learning_rate=0.1),
     ),
-    epochs=30,
+    network=Network(
+        dataset="digits",
+        hidden_sizes=(64,),
+        epochs=30,
+    ),
 )
 
-DIVERGING = NetworkScenario(
+DIVERGING = Scenario(
     key="diverging",
     title="A learning rate too large: SGD diverges, Adam does not learn",
     notice=(
@@ -215,16 +204,18 @@ DIVERGING = NetworkScenario(
         "at α = 1 it learns nothing: its training loss ends within 10 % of y's variance, "
         "the loss of always predicting the mean."
     ),
-    dataset="regression",
-    hidden_sizes=(64, 32),
     optimizers=(
         optimizer("Adam", learning_rate=1.0),
         optimizer("SGD", learning_rate=1.0),
     ),
-    epochs=20,
+    network=Network(
+        dataset="regression",
+        hidden_sizes=(64, 32),
+        epochs=20,
+    ),
 )
 
-SCENARIOS: tuple[NetworkScenario, ...] = (
+SCENARIOS: tuple[Scenario, ...] = (
     DEFAULT,
     COURSE_DENSE,
     COURSE_REGRESSOR,
@@ -233,9 +224,7 @@ SCENARIOS: tuple[NetworkScenario, ...] = (
     DIGITS,
     DIVERGING,
 )
-SCENARIOS_BY_KEY: dict[str, NetworkScenario] = {s.key: s for s in SCENARIOS}
-if len(SCENARIOS_BY_KEY) != len(SCENARIOS):
-    raise ValueError("Scenario keys must be unique")
+SCENARIOS_BY_KEY: dict[str, Scenario] = by_key(SCENARIOS)
 
 # The generalisation section trains the digits scenario's Adam and SGD, with the page's seed.
 GENERALISATION = DIGITS

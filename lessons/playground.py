@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from lessons.scenarios import Scenario, by_key, optimizer
 
-
 # What the Playground shows when it opens, and what Reset returns to.
 DEFAULT = Scenario(
     key="default",

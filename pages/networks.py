@@ -28,6 +28,8 @@ from lessons.networks import (
     TWO_DIMENSIONAL,
     W1_CAPTION,
     WORDS_CAPTION,
+    matches,
+    run_settings,
 )
 from nets import DATASETS, MAX_PARAMETERS, GridSearch
 from nets.model import HIDDEN
@@ -78,29 +80,37 @@ CONTROLS = Controls(
         Choice(
             "nn_data",
             "Data set",
-            DEFAULT.dataset,
+            DEFAULT.network.dataset,
             options=list(DATASETS),
             format_func=lambda name: DATASETS[name].title,
         ),
-        Slider("nn_size", "Points", DEFAULT.size, low=50, high=2000, step=50),
-        Slider("nn_noise", "Noise", DEFAULT.noise, low=0.0, high=1.0, step=0.05, format="%.2f"),
+        Slider("nn_size", "Points", DEFAULT.network.size, low=50, high=2000, step=50),
+        Slider(
+            "nn_noise", "Noise", DEFAULT.network.noise, low=0.0, high=1.0, step=0.05, format="%.2f"
+        ),
         Text(
             "nn_hidden",
             "Hidden layer sizes",
-            ", ".join(map(str, DEFAULT.hidden_sizes)),
+            ", ".join(map(str, DEFAULT.network.hidden_sizes)),
             help="One positive integer per hidden layer, e.g. 64, 32. Inputs and outputs follow "
             f"from the data set; at most {MAX_PARAMETERS:,} parameters.".replace(",", " "),
             max_chars=60,
         ),
-        Choice("nn_activation", "Hidden activation", DEFAULT.hidden, options=list(HIDDEN)),
+        Choice("nn_activation", "Hidden activation", DEFAULT.network.hidden, options=list(HIDDEN)),
         MultiChoice(
             "nn_optimizers",
             "Optimizers to compare",
             [s.variant for s in DEFAULT.optimizers],
             options=list(VARIANTS),
         ),
-        Slider("nn_epochs", "Epochs", DEFAULT.epochs, low=1, high=300, step=1),
-        Choice("nn_batch", "Minibatch size", DEFAULT.batch_size, options=BATCH_SIZES, slider=True),
+        Slider("nn_epochs", "Epochs", DEFAULT.network.epochs, low=1, high=300, step=1),
+        Choice(
+            "nn_batch",
+            "Minibatch size",
+            DEFAULT.network.batch_size,
+            options=BATCH_SIZES,
+            slider=True,
+        ),
         Choice(
             "nn_schedule",
             "Learning-rate schedule",
@@ -111,7 +121,7 @@ CONTROLS = Controls(
         Slider(
             "nn_decay_after",
             "N: epochs at constant α",
-            DEFAULT.constant_epochs,
+            DEFAULT.network.constant_epochs,
             help="The course keeps α for 50 epochs, then multiplies it by e^−0.1 per epoch.",
             low=0,
             high=300,
@@ -143,18 +153,18 @@ def apply_scenario() -> None:
     if scenario is None:
         return
     values = {
-        "nn_data": scenario.dataset,
-        "nn_hidden": ", ".join(map(str, scenario.hidden_sizes)),
-        "nn_activation": scenario.hidden,
+        "nn_data": scenario.network.dataset,
+        "nn_hidden": ", ".join(map(str, scenario.network.hidden_sizes)),
+        "nn_activation": scenario.network.hidden,
         "nn_optimizers": [s.variant for s in scenario.optimizers],
-        "nn_epochs": scenario.epochs,
-        "nn_batch": scenario.batch_size,
+        "nn_epochs": scenario.network.epochs,
+        "nn_batch": scenario.network.batch_size,
         "nn_schedule": scenario.schedule,
-        "nn_decay_after": scenario.constant_epochs,
+        "nn_decay_after": scenario.network.constant_epochs,
         "nn_seed": 0,  # the seed its notice was checked with
     }
-    if scenario.dataset in TWO_DIMENSIONAL:
-        values.update(nn_size=scenario.size, nn_noise=scenario.noise)
+    if scenario.network.dataset in TWO_DIMENSIONAL:
+        values.update(nn_size=scenario.network.size, nn_noise=scenario.network.noise)
     for setting in scenario.optimizers:
         values.update(setting_values(HYPERPARAMETERS, setting))
     st.session_state.update(values)
@@ -270,7 +280,7 @@ scenario = SCENARIOS_BY_KEY.get(st.session_state.get("nn_scenario", ""))
 if scenario is not None:
     changed = (
         ""
-        if scenario.matches(settings)
+        if matches(scenario, settings)
         else " *(The settings have changed since: this describes the scenario's own.)*"
     )
     st.info(f"**{scenario.title}** — {scenario.notice}{changed}")
@@ -336,7 +346,7 @@ if show_grid:
 # -- generalisation: Adam against SGD on real data, on demand -----------------------------------
 st.subheader("Does Adam generalise worse than SGD?")
 st.markdown(GENERALISATION_NOTE)
-general_settings = GENERALISATION.run_settings(seed)
+general_settings = run_settings(GENERALISATION, seed)
 show_general = CONTROLS["nn_general"].render()
 if show_general:
     try:

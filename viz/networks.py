@@ -412,14 +412,6 @@ def _animate(labels: Sequence[str], layout: dict, plot_height: int) -> None:
     layout["height"] += CONTROLS_HEIGHT - 50
 
 
-def _tick_text(value: float) -> str:
-    """0.001 … 1000 as written, others as 1e-05 or 2e+06 → "1e-5", "2e6"."""
-    if 1e-3 <= value < 1e4:
-        return f"{float(f'{value:.2g}'):g}"
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
 def _log_colorbar(low: float, high: float, title: str, levels: int | None = None) -> dict:
     """A colour bar for log10 values from `low` to `high`, labelled with the values themselves
     at round numbers (1, 2, 5 × 10ᵏ), or at both ends when the range holds fewer than two.
@@ -436,7 +428,7 @@ def _log_colorbar(low: float, high: float, title: str, levels: int | None = None
     return {
         "title": {"text": title, "side": "right"},
         "tickvals": positions.tolist(),
-        "ticktext": [_tick_text(10.0**t) for t in ticks],
+        "ticktext": [format_number(10.0**t, 2) for t in ticks],
         "thickness": 14,
     }
 

@@ -121,7 +121,7 @@ def test_default_view(default_page):
     lines = [f"{o} {split}" for o in optimizers for split in ("train", "validation")]
     assert names(metrics) == lines * 2  # loss, then accuracy
     # Epochs 0 … 50, and the subtitle says what every optimizer shared.
-    assert len(values(metrics["data"][0]["y"])) == DEFAULT.epochs + 1
+    assert len(values(metrics["data"][0]["y"])) == DEFAULT.network.epochs + 1
     assert "same θ_0 and minibatches" in metrics["layout"]["title"]["subtitle"]["text"]
     assert "2→16→16→1 tanh/sigmoid" in metrics["layout"]["title"]["subtitle"]["text"]
     assert SHARED_START in page.text()
@@ -139,7 +139,7 @@ def test_default_view(default_page):
 
 
 # -- every data set and scenario --------------------------------------------------------------
-@pytest.mark.parametrize("dataset", [d for d in DATASETS if d != DEFAULT.dataset])
+@pytest.mark.parametrize("dataset", [d for d in DATASETS if d != DEFAULT.network.dataset])
 def test_each_data_set(dataset):
     page = Page({"nn_epochs": "5"}).set("selectbox", "nn_data", dataset)
     at = page.at
@@ -165,18 +165,20 @@ def test_each_scenario(scenario):
     page = Page().set("selectbox", "nn_scenario", scenario.key)
     at = page.at
     assert not at.error, page.errors()
-    assert at.selectbox(key="nn_data").value == scenario.dataset
-    assert at.text_input(key="nn_hidden").value == ", ".join(map(str, scenario.hidden_sizes))
+    assert at.selectbox(key="nn_data").value == scenario.network.dataset
+    assert at.text_input(key="nn_hidden").value == ", ".join(
+        map(str, scenario.network.hidden_sizes)
+    )
     assert at.multiselect(key="nn_optimizers").value == [s.variant for s in scenario.optimizers]
-    assert at.slider(key="nn_epochs").value == scenario.epochs
+    assert at.slider(key="nn_epochs").value == scenario.network.epochs
     (info,) = at.info
     assert scenario.title in shown(info.value) and "changed since" not in info.value
     subtitle = page.figures["nn_metrics_chart"]["layout"]["title"]["subtitle"]["text"]
-    assert f"batch {scenario.batch_size}, {scenario.epochs} epochs" in subtitle
+    assert f"batch {scenario.network.batch_size}, {scenario.network.epochs} epochs" in subtitle
     for figure in page.figures.values():
         assert_finite(figure)
     # Changing a setting the scenario made says so.
-    page.set("slider", "nn_epochs", scenario.epochs - 1)
+    page.set("slider", "nn_epochs", scenario.network.epochs - 1)
     assert "changed since" in at.info[0].value
 
 
@@ -271,7 +273,7 @@ def test_an_unusable_link_value_is_refused_and_said_so():
     warning = shown(page.at.warning[0].value)
     assert "nn_epochs=many (not a number): 50 is shown instead" in warning
     assert "nn_optimizers=Adam&Lion (unknown Lion)" in warning
-    assert page.at.slider(key="nn_epochs").value == DEFAULT.epochs
+    assert page.at.slider(key="nn_epochs").value == DEFAULT.network.epochs
 
 
 def test_w1_heatmap_follows_the_chosen_optimizer_and_falls_back():
@@ -303,9 +305,9 @@ def test_reset_returns_to_the_default_view():
     page = Page({"nn_epochs": "5", "nn_hidden": "4", "nn_data": "Circles"})
     page.at.button[0].click().run()
     page._record()
-    assert page.at.slider(key="nn_epochs").value == DEFAULT.epochs
+    assert page.at.slider(key="nn_epochs").value == DEFAULT.network.epochs
     assert page.at.text_input(key="nn_hidden").value == "16, 16"
-    assert page.at.selectbox(key="nn_data").value == DEFAULT.dataset
+    assert page.at.selectbox(key="nn_data").value == DEFAULT.network.dataset
     assert (
         "2→16→16→1 tanh/sigmoid"
         in page.figures["nn_metrics_chart"]["layout"]["title"]["subtitle"]["text"]

@@ -26,6 +26,8 @@ from lessons.networks import (
     SCENARIOS,
     SCENARIOS_BY_KEY,
     TWO_DIMENSIONAL,
+    matches,
+    run_settings,
 )
 from nets import DATASETS, MLP, train
 from nets.data import word_counts
@@ -48,26 +50,38 @@ from viz.networks import (
 
 @functools.cache
 def runs_of(key: str, seed: int = 0):
-    return SCENARIOS_BY_KEY[key].run_settings(seed).run()
+    return run_settings(SCENARIOS_BY_KEY[key], seed).run()
 
 
 # -- the scenarios are values the page's controls offer ---------------------------------------
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.key)
 def test_scenarios_use_values_the_controls_offer(scenario):
     assert scenario.title and scenario.notice
-    assert scenario.dataset in DATASETS and scenario.schedule in SCHEDULES
-    assert 1 <= scenario.epochs <= 300 and scenario.batch_size in (1, 2, 3, 4, 8, 16, 32, 64)
-    assert scenario.hidden in ("relu", "tanh")
-    assert parse_hidden_sizes(", ".join(map(str, scenario.hidden_sizes))) == scenario.hidden_sizes
+    assert scenario.network.dataset in DATASETS and scenario.schedule in SCHEDULES
+    assert 1 <= scenario.network.epochs <= 300 and scenario.network.batch_size in (
+        1,
+        2,
+        3,
+        4,
+        8,
+        16,
+        32,
+        64,
+    )
+    assert scenario.network.hidden in ("relu", "tanh")
+    assert (
+        parse_hidden_sizes(", ".join(map(str, scenario.network.hidden_sizes)))
+        == scenario.network.hidden_sizes
+    )
     for name, values in scenario.settings().items():
         assert set(values) <= set(VARIANTS[name].hyperparameters)
         assert values.get("learning_rate", 1e-3) in LEARNING_RATES
         assert values.get("beta2", 0.999) in BETA2 and values.get("epsilon", 1e-8) in EPSILONS
-    settings = scenario.run_settings()
+    settings = run_settings(scenario)
     *_, seconds = settings.prepare()
     assert seconds < MAX_SECONDS
-    assert scenario.matches(settings)
-    assert not scenario.matches(dataclasses.replace(settings, epochs=settings.epochs + 1))
+    assert matches(scenario, settings)
+    assert not matches(scenario, dataclasses.replace(settings, epochs=settings.epochs + 1))
 
 
 def test_the_scenarios_are_the_courses_networks():
@@ -80,7 +94,7 @@ def test_the_scenarios_are_the_courses_networks():
         "course-decay": "10→64→32→1 relu/linear",
         "course-words": "20→8→1 relu/sigmoid",
     }
-    dense = COURSE_DENSE.run_settings()
+    dense = run_settings(COURSE_DENSE)
     assert (dense.epochs, dense.batch_size) == (50, 32)
     assert runs_of(COURSE_DENSE.key).data.X.shape == (1000, 20)
     # "A network is just a long vector of parameters θ — thousands of them"
@@ -103,8 +117,8 @@ def test_every_optimizer_starts_from_the_same_weights_and_minibatches():
         make_optimizer("SGD", {"learning_rate": 0.1}),
         runs.data.X,
         runs.data.y,
-        epochs=DEFAULT.epochs,
-        batch_size=DEFAULT.batch_size,
+        epochs=DEFAULT.network.epochs,
+        batch_size=DEFAULT.network.batch_size,
         seed=0,
     )
     np.testing.assert_allclose(alone.step_loss, histories["SGD"].step_loss, rtol=1e-12)
@@ -123,7 +137,7 @@ def test_default_adam_and_rmsprop_beat_sgd_on_two_moons():
 @pytest.mark.parametrize("variant", OTHER_DEFAULTS)
 def test_the_other_optimizers_defaults_also_train_two_moons(variant):
     settings = dataclasses.replace(
-        DEFAULT.run_settings(), optimizers=((variant, tuple(OTHER_DEFAULTS[variant].items())),)
+        run_settings(DEFAULT), optimizers=((variant, tuple(OTHER_DEFAULTS[variant].items())),)
     )
     history = settings.run().histories[variant]
     assert history.diverged_at == -1
@@ -209,7 +223,7 @@ def test_digits_both_generalise_above_95_percent():
 
 
 def test_generalisation_section_trains_what_its_note_says():
-    settings = GENERALISATION.run_settings()
+    settings = run_settings(GENERALISATION)
     assert "64→64→10" in GENERALISATION_NOTE and "30 epochs" in GENERALISATION_NOTE
     assert settings.epochs == 30 and settings.hidden_sizes == (64,)
     assert GENERALISATION.settings() == {
@@ -281,7 +295,7 @@ def test_decision_boundaries_start_alike():
 
 
 def test_grid_search_is_one_batched_run_from_one_start():
-    settings = dataclasses.replace(DEFAULT.run_settings(), epochs=3)
+    settings = dataclasses.replace(run_settings(DEFAULT), epochs=3)
     search = settings.grid_search({"epsilon": 1e-8})
     history = search.history
     assert history.theta0.shape == (12, runs_of(DEFAULT.key).model.n_parameters)
@@ -334,7 +348,7 @@ def test_a_network_too_large_or_a_run_too_long_is_refused_before_training():
 
 def test_each_schedule_does_what_its_name_says():
     """SCHEDULES' titles, on a run of 10 epochs of 13 minibatches (two moons)."""
-    data = DEFAULT.run_settings().data()
+    data = run_settings(DEFAULT).data()
     steps = 10 * 13
 
     def factors(kind: str, constant_epochs: int = 4) -> np.ndarray:

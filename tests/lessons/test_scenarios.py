@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from functions import list_functions
-from lessons import adam, experiments, playground
+from lessons import adam, experiments, networks, playground
 from lessons.scenarios import Scenario, by_key, optimizer
+from nets.data import DATASETS
+from nets.runs import SCHEDULES as NETWORK_SCHEDULES
 from optim.catalog import VARIANTS
 from optim.inside import ADAM_VARIANTS, SCHEDULES
 
@@ -16,6 +18,7 @@ ALL = [
     *adam.PRESETS,
     experiments.COURSE_GRID_SEARCH,
     experiments.HIMMELBLAU_BASINS,
+    *networks.SCENARIOS,
 ]
 
 
@@ -23,10 +26,14 @@ ALL = [
 def test_scenario_is_in_domain_terms_the_app_knows(scenario):
     assert isinstance(scenario, Scenario)
     assert scenario.title and scenario.notice
-    assert scenario.function in (*list_functions(), "custom")
-    assert (scenario.function == "custom") == bool(scenario.expression)
     for variant, hyperparameters in scenario.optimizers:
         assert set(dict(hyperparameters)) <= set(VARIANTS[variant].hyperparameters)
+    if scenario.network is not None:  # the Networks page: a data set instead of a function
+        assert scenario.function == "" and scenario.network.dataset in DATASETS
+        assert scenario.schedule in NETWORK_SCHEDULES
+        return
+    assert scenario.function in (*list_functions(), "custom")
+    assert (scenario.function == "custom") == bool(scenario.expression)
     assert scenario.schedule in SCHEDULES
 
 
