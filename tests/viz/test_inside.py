@@ -15,12 +15,12 @@ import pytest
 
 from functions import get_function
 from optim.inside import (
-    InsideSettings,
     convention_gaps,
     convention_runs,
     inside_runs,
     step_numbers,
 )
+from tests.inside_settings import DEFAULT, setup
 from viz.inside import (
     CLICK_TARGETS,
     bias_figure,
@@ -39,29 +39,6 @@ from viz.paths import background_uri
 from viz.style import TINY
 
 ROSENBROCK = get_function("rosenbrock")
-START = (-1.5, 2.5)
-DEFAULT = {"learning_rate": 0.02, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-
-
-def setup(
-    steps: int,
-    variant: str = "Adam",
-    hyperparameters: dict | None = None,
-    convention: str = "pytorch",
-    bias: bool = True,
-    schedule: str = "constant",
-) -> InsideSettings:
-    """The page's settings record for a run on Rosenbrock from START."""
-    return InsideSettings(
-        function="rosenbrock",
-        start=START,
-        steps=steps,
-        variant=variant,
-        hyperparameters=tuple((hyperparameters or DEFAULT).items()),
-        convention=convention,
-        bias_correction=bias,
-        schedule=schedule,
-    )
 
 
 PAYLOAD_LIMIT = 300 * 1024  # bytes of figure JSON per slider change
