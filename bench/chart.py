@@ -120,6 +120,50 @@ LOADS = {  # first-load cases: what is shown -> (mechanism, query)
 }
 
 
+def scrub_rate(page, key: str, seconds: float = 3.0) -> dict[str, float]:
+    """Drag chart `key`'s first live slider every display frame for `seconds`: redraws and
+    slider moves per second."""
+    return page.evaluate(
+        f"""([key, seconds]) => {{ {FIND}
+        const s = stats(key), input = chart(key).contentDocument
+            .querySelector('input[type=range]');
+        const first = s.scrubDraws, max = Number(input.max);
+        return new Promise(resolve => {{
+            const start = performance.now();
+            let k = 0;
+            const tick = () => {{
+                k += 1;
+                input.value = String(k % (2 * max) < max ? k % max : max - k % max);
+                input.dispatchEvent(new Event('input', {{bubbles: true}}));
+                if (performance.now() - start < 1000 * seconds) requestAnimationFrame(tick);
+                else resolve({{redraws: (s.scrubDraws - first) /
+                              ((performance.now() - start) / 1000),
+                              moves: k / ((performance.now() - start) / 1000)}});
+            }};
+            requestAnimationFrame(tick);
+        }}); }}""",
+        [key, seconds],
+    )
+
+
+def playback(page, key: str) -> float:
+    """Press the figure's own Play in chart `key`: frames per second actually drawn."""
+    return page.evaluate(
+        f"""key => {{ {FIND}
+        const g = graph(key);
+        return new Promise(resolve => {{
+            let frames = 0, first = null;
+            g.on('plotly_animatingframe', () => {{ frames += 1; first ??= performance.now(); }});
+            g.on('plotly_animated', () =>
+                resolve(frames / ((performance.now() - first) / 1000)));
+            const play = [...g.querySelectorAll('.updatemenu-button')]
+                .find(b => b.textContent.includes('Play'));
+            play.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+        }}); }}""",
+        key,
+    )
+
+
 def first_loads(browser, url: str, rounds: int) -> dict:
     loads: dict[str, list[float]] = {case: [] for case in LOADS}
     bundle_ms: list[list[int]] = []
@@ -221,44 +265,12 @@ def main() -> None:
                 )
 
             page = pages["component"]
-            rate = page.evaluate(
-                f"""() => {{ {FIND}
-                const s = stats('demo'), input = chart('demo').contentDocument
-                    .querySelector('input[type=range]');
-                const first = s.scrubDraws, max = Number(input.max);
-                return new Promise(resolve => {{
-                    const start = performance.now();
-                    let k = 0;
-                    const tick = () => {{
-                        k += 1;
-                        input.value = String(k % (2 * max) < max ? k % max : max - k % max);
-                        input.dispatchEvent(new Event('input', {{bubbles: true}}));
-                        if (performance.now() - start < 3000) requestAnimationFrame(tick);
-                        else resolve({{redraws: (s.scrubDraws - first) /
-                                      ((performance.now() - start) / 1000),
-                                      moves: k / ((performance.now() - start) / 1000)}});
-                    }};
-                    requestAnimationFrame(tick);
-                }}); }}"""
-            )
+            rate = scrub_rate(page, "demo")
             print(
                 f"live slider: {rate['redraws']:.1f} redraws/s while the slider moved "
                 f"{rate['moves']:.1f} times/s (every display frame)"
             )
-            fps = page.evaluate(
-                f"""() => {{ {FIND}
-                const g = graph('demo');
-                return new Promise(resolve => {{
-                    let frames = 0, first = null;
-                    g.on('plotly_animatingframe', () => {{
-                        frames += 1; first ??= performance.now(); }});
-                    g.on('plotly_animated', () =>
-                        resolve(frames / ((performance.now() - first) / 1000)));
-                    const play = [...g.querySelectorAll('.updatemenu-button')]
-                        .find(b => b.textContent.includes('Play'));
-                    play.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
-                }}); }}"""
-            )
+            fps = playback(page, "demo")
             print(f"playback after {args.changes} updates: {fps:.1f} frames/s (25 ms frames)")
 
             for page in pages.values():

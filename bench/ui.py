@@ -31,7 +31,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.chart import FIND, start_chart_app
+from bench.chart import FIND, playback, scrub_rate, start_chart_app
 from bench.harness import launch_chromium, start_app, stop_app
 
 VIEWPORT = {"width": 1440, "height": 1400}
@@ -110,44 +110,6 @@ def change(page, slider, case: str, key: str, received: list[int], pid: int) -> 
     return drawn, sum(received) / 1024, (cpu_seconds(pid) - used) * 1000
 
 
-def scrub_rate(page) -> float:
-    """Redraws per second while the map's own Adam α slider moves every display frame."""
-    return page.evaluate(
-        f"""() => {{ {FIND}
-        const s = stats('pg_race');
-        const input = chart('pg_race').contentDocument.querySelector('input[type=range]');
-        const first = s.scrubDraws, max = Number(input.max);
-        return new Promise(resolve => {{
-            const start = performance.now();
-            let k = 0;
-            const tick = () => {{
-                k += 1;
-                input.value = String(k % (2 * max) < max ? k % max : max - k % max);
-                input.dispatchEvent(new Event('input', {{bubbles: true}}));
-                if (performance.now() - start < 3000) requestAnimationFrame(tick);
-                else resolve((s.scrubDraws - first) / ((performance.now() - start) / 1000));
-            }};
-            requestAnimationFrame(tick);
-        }}); }}"""
-    )
-
-
-def playback(page) -> float:
-    return page.evaluate(
-        f"""() => {{ {FIND}
-        const g = graph('pg_race');
-        return new Promise(resolve => {{
-            let frames = 0, first = null;
-            g.on('plotly_animatingframe', () => {{ frames += 1; first ??= performance.now(); }});
-            g.on('plotly_animated', () =>
-                resolve(frames / ((performance.now() - first) / 1000)));
-            const play = [...g.querySelectorAll('.updatemenu-button')]
-                .find(b => b.textContent.includes('Play'));
-            play.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
-        }}); }}"""
-    )
-
-
 def first_load(browser, url: str) -> float:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -161,8 +123,7 @@ def first_load(browser, url: str) -> float:
 
 def summary(values: list[float]) -> str:
     return (
-        f"median {statistics.median(values):6.0f}  min {min(values):5.0f}  "
-        f"max {max(values):5.0f}"
+        f"median {statistics.median(values):6.0f}  min {min(values):5.0f}  max {max(values):5.0f}"
     )
 
 
@@ -194,8 +155,8 @@ def main() -> None:
                         store.append(value)
 
             playground = opened["Playground"][0]
-            rate = scrub_rate(playground)
-            fps = playback(playground)
+            rate = scrub_rate(playground, "pg_race")["redraws"]
+            fps = playback(playground, "pg_race")
         finally:
             stop_app(server)
             stop_app(bare_server)
