@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +32,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(log: Path | None = None, timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """A fresh Streamlit process serving app.py, and its URL once it answers its health check."""
+def start_app(
+    log: Path | None = None,
+    timeout: float = 60,
+    *,
+    script: str | Path = "app.py",
+    args: Sequence[str] = (),
+) -> tuple[subprocess.Popen, str]:
+    """A fresh Streamlit process serving `script` (relative to the project root), and its URL
+    once it answers its health check.
+
+    `args` go to `streamlit run` after the harness's own options, so they may override them,
+    e.g. `("--runner.postScriptGC", "false")`.
+    """
     port = free_port()
     output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            *args,
         ],
         cwd=ROOT,
         stdout=output,
@@ -48,15 +61,18 @@ def start_app(log: Path | None = None, timeout: float = 60) -> tuple[subprocess.
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return server, url
         except OSError:
             time.sleep(0.3)
+    exited = server.poll()  # a bad option or a missing script ends it at once
     stop_app(server)
-    raise RuntimeError(f"streamlit did not start within {timeout:g} s")
+    if exited is not None:
+        raise RuntimeError(f"streamlit run {script} exited with status {exited}")
+    raise RuntimeError(f"streamlit run {script} did not start within {timeout:g} s")
 
 
 def stop_app(server: subprocess.Popen) -> None:

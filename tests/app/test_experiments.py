@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.charts import app_test, click, figures, keys
 from tests.markdown import shown
 from tests.plotly_data import values
 
@@ -18,7 +19,7 @@ SMALL = {"ex_grid": "10", "ex_steps": "100"}
 
 
 def open_page(query: dict | None = None, page: str = "pages/sweep.py") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = app_test(APP, TIMEOUT)
     at.run()
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -28,7 +29,8 @@ def open_page(query: dict | None = None, page: str = "pages/sweep.py") -> AppTes
 
 
 def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    """The page's figures, in page order."""
+    return list(figures(at).values())
 
 
 def title(figure: dict) -> str:
@@ -41,9 +43,9 @@ def heatmaps(figure: dict) -> list[np.ndarray]:
 
 def test_sweep_opens_on_adam_beta1_by_beta2_on_rosenbrock_with_the_best_cell():
     at = open_page(SMALL)
-    figures = charts(at)
-    assert len(figures) == 3  # heatmap, loss of the shown cell, its path
-    sweep, loss, path = figures
+    # The heatmap, the loss of the shown cell, its path.
+    assert keys(at) == ["ex_sweep_chart", "ex_sweep_loss", "ex_sweep_path"]
+    sweep, loss, path = charts(at)
     assert title(sweep).startswith("Adam on Rosenbrock: final loss")
     assert sweep["layout"]["xaxis"]["title"]["text"].startswith("β1")
     assert sweep["layout"]["yaxis"]["title"]["text"].startswith("β2")
@@ -94,7 +96,70 @@ def test_choosing_the_same_hyperparameter_twice_is_explained_not_raised():
     at.selectbox(key="ex_adam_xaxis").set_value("beta2").run()
     assert not at.exception
     assert at.error and "different hyperparameter" in at.error[0].value
-    assert not at.get("plotly_chart")
+    assert not keys(at)
+
+
+def rings(figure: dict, axis: str = "x") -> set[tuple[int, int]]:
+    """(row, column) of the rings marking the chosen cell on `axis`."""
+    return {
+        (round(values(t["y"])[0]), round(values(t["x"])[0]))
+        for t in figure["data"]
+        if t.get("marker", {}).get("symbol") == "square-open" and t.get("xaxis", "x") == axis
+    }
+
+
+NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
+
+
+def numbers(text: str) -> list[float]:
+    return [float(n) for n in re.findall(NUMBER, text.replace("−", "-"))]
+
+
+def settings_in(text: str) -> list[float]:
+    """The values in "Path at β1 = 0.9, β2 = 0.999"."""
+    return [float(n) for n in re.findall(f"= ({NUMBER})", text.replace("−", "-"))]
+
+
+def test_clicking_a_sweep_cell_shows_that_cells_run_until_the_inputs_change():
+    at = open_page(SMALL)
+    sweep = charts(at)[0]
+    best = rings(sweep)
+    row, column = 2, 7
+    assert best != {(row, column)}
+    curve, cells = next((i, t) for i, t in enumerate(sweep["data"]) if t.get("name") == "cells")
+    beta1, beta2, _ = values(cells["customdata"])[row, column]
+    click(at, "ex_sweep_chart", x=column, y=row, curve=curve, point=[row, column], z=0)
+    assert not at.exception
+    sweep, loss, path = charts(at)
+    assert rings(sweep) == {(row, column)}
+    # The path and loss shown are the clicked cell's: its β1 and β2, as its hover says.
+    np.testing.assert_allclose(settings_in(title(path)), [beta1, beta2], rtol=1e-3)
+    np.testing.assert_allclose(settings_in(title(loss)), [beta1, beta2], rtol=1e-3)
+    assert at.success and at.success[0].value.startswith("Cell β1 = ")
+    assert not at.info or "Showing the best cell" not in at.info[0].value
+    # The click belongs to this grid: other steps make a new grid, which shows its best cell.
+    at.slider(key="ex_steps").set_value(200).run()
+    assert not at.success and "Showing the best cell" in at.info[0].value
+    assert settings_in(title(charts(at)[2])) != pytest.approx([beta1, beta2], rel=1e-3)
+
+
+def test_clicking_a_start_on_a_basin_map_shows_both_paths_from_there():
+    at = open_page({"ex_basin_grid": "20", "ex_basin_steps": "200"}, "pages/basins.py")
+    row, column = 17, 16
+    assert rings(charts(at)[0]) != {(row, column)}
+    # A click on the right-hand (Adam) map reports its cell on that map's axes.
+    click(at, "ex_basins_chart", x=column, y=row, curve=1, point=[row, column], subplot="x2y2")
+    assert not at.exception
+    maps, paths, _ = charts(at)
+    assert rings(maps, "x") == rings(maps, "x2") == {(row, column)}
+    # Start (x, y) of cell (row, column) on the 20 × 20 grid over Himmelblau's [−5, 5]².
+    expected = (-5 + column * 10 / 19, -5 + row * 10 / 19)
+    np.testing.assert_allclose(numbers(title(paths)), expected, atol=1e-3)
+    starts = [
+        (values(t["x"])[0], values(t["y"])[0]) for t in paths["data"] if t.get("mode") == "lines"
+    ]
+    np.testing.assert_allclose(starts, [expected, expected], atol=1e-4)
+    assert at.success and at.success[0].value.startswith("From (")
 
 
 def test_a_tampered_link_warns_and_falls_back_to_the_default():
@@ -105,9 +170,9 @@ def test_a_tampered_link_warns_and_falls_back_to_the_default():
 
 def test_basins_page_shows_two_maps_and_both_paths_from_a_start_where_they_differ():
     at = open_page({"ex_basin_grid": "20", "ex_basin_steps": "200"}, "pages/basins.py")
-    figures = charts(at)
-    assert len(figures) == 3  # the two maps, the paths, the loss
-    maps, paths, _ = figures
+    # The two maps, the paths, the loss.
+    assert keys(at) == ["ex_basins_chart", "ex_basins_path", "ex_basins_loss"]
+    maps, paths, _ = charts(at)
     assert title(maps).startswith("Himmelblau: where each of 400 starts ends after 200 steps")
     codes = heatmaps(maps)
     assert len(codes) == 2 and all(c.shape == (20, 20) for c in codes)
@@ -121,10 +186,14 @@ def test_basins_page_shows_two_maps_and_both_paths_from_a_start_where_they_diffe
 
 
 def test_noise_page_compares_four_optimizers_over_the_seeds():
-    at = open_page({"ex_seeds": "3", "ex_noise_steps": "60", "ex_tune": "manual"}, "pages/noise.py")
-    figures = charts(at)
-    assert len(figures) == 1
-    noise = figures[0]
+    # Links carry the labels shown on screen: "set by hand" chooses the α of each control.
+    query = {"ex_seeds": "3", "ex_noise_steps": "60", "ex_tune": "set by hand"}
+    at = open_page(query, "pages/noise.py")
+    assert not at.warning
+    assert at.selectbox(key="ex_tune").value == "manual"
+    assert not at.select_slider(key="ex_noise_adam_lr").disabled
+    assert keys(at) == ["ex_noise_chart"]
+    (noise,) = charts(at)
     assert title(noise).startswith("Rosenbrock: f − f* over 3 seeds, σ = 1, sparsity 50%")
     legend = [t["name"] for t in noise["data"] if t.get("showlegend") is not False]
     assert [n.split(" (")[0] for n in legend] == ["SGD", "SGD + momentum", "RMSProp", "Adam"]

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.adam import PRESETS_BY_KEY
 from optim.inside import settle_step
+from tests.charts import app_test, click, figures, messages
 from tests.markdown import shown
 from tests.plotly_data import values
 from ui.hyperparameters import SHORT
@@ -21,7 +22,7 @@ PAGE = "pages/inside_adam.py"
 
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = app_test(APP, TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
@@ -31,14 +32,8 @@ def open_page(query: dict | None = None) -> AppTest:
 
 
 def charts(at: AppTest) -> dict[str, dict]:
-    """Each chart's figure by its widget key (ia_path, ia_steps_chart, …)."""
-    out = {}
-    for chart in at.get("plotly_chart"):
-        figure = json.loads(chart.proto.spec)
-        figure["config"] = json.loads(chart.proto.config)
-        key = figure["config"]["toImageButtonOptions"]["filename"].replace("inside-adam-", "ia_")
-        out[key] = figure
-    return out
+    """Each chart's figure by its key (ia_path, ia_steps_chart, …), in page order."""
+    return figures(at)
 
 
 def traces(figure: dict) -> dict[str, dict]:
@@ -175,8 +170,10 @@ def test_epsilon():
 
 def test_image_format():
     at = change(open_page(), "selectbox", "ia_image", "svg")
-    for figure in charts(at).values():
-        assert figure["config"]["toImageButtonOptions"]["format"] == "svg"
+    for key, body in messages(at).items():
+        options = body["config"]["toImageButtonOptions"]
+        assert options["format"] == "svg"
+        assert options["filename"] == key.replace("ia_", "inside-adam-", 1)
 
 
 @pytest.mark.parametrize("key", list(PRESETS_BY_KEY))
@@ -212,6 +209,34 @@ def test_presets(key):
         "Variants": {"ia_schedule_curve"} if key == "warmup" else {"ia_decay"},
     }[tab]
     assert expected <= set(charts(at)), (tab, list(charts(at)))
+
+
+def test_clicking_the_path_selects_that_step():
+    at = open_page()
+    figure = charts(at)["ia_path"]
+    curve, targets = next(
+        (i, t) for i, t in enumerate(figure["data"]) if t.get("name", "").startswith("click")
+    )
+    # Step 24 is a click target (every other step of 300 is one); the click reports the
+    # target's coordinates (float32) and its step as customdata.
+    index = list(values(targets["customdata"])).index(24)
+    x, y = float(values(targets["x"])[index]), float(values(targets["y"])[index])
+    click(at, "ia_path", x=x, y=y, curve=curve, point=index, customdata=24)
+    assert not at.exception
+    assert at.slider(key="ia_step").value == 24
+    assert "Step 24: every equation with its numbers" in [s.value for s in at.subheader]
+    assert "step 24: θ_23 → θ_24" in traces(charts(at)["ia_path"])
+    assert charts(at)["ia_steps_chart"]["layout"]["shapes"][0]["x0"] == 24
+
+    # Empty plot area: the step t ≥ 1 whose θ_t is nearest to the pointer.
+    adam = traces(figure)["Adam"]
+    path = np.column_stack((values(adam["x"]), values(adam["y"])))
+    pointer = np.array([0.3, 1.2])
+    nearest = int(np.argmin(np.hypot(*(path[1:] - pointer).T))) + 1
+    assert nearest not in (24, 10)
+    click(at, "ia_path", x=pointer[0], y=pointer[1])
+    assert at.slider(key="ia_step").value == nearest
+    assert f"Step {nearest}: every equation with its numbers" in [s.value for s in at.subheader]
 
 
 def test_reset():

@@ -17,7 +17,12 @@ PAGES = {
     "pages/inside_adam.py": ("ia_steps", 300, "10 … 1000", {}),
     "pages/sweep.py": ("ex_steps", 1000, "50 … 2000", {"ex_grid": "5"}),
     "pages/basins.py": ("ex_basin_steps", 500, "50 … 2000", {"ex_basin_grid": "20"}),
-    "pages/noise.py": ("ex_noise_steps", 500, "50 … 2000", {"ex_seeds": "2", "ex_tune": "manual"}),
+    "pages/noise.py": (
+        "ex_noise_steps",
+        500,
+        "50 … 2000",
+        {"ex_seeds": "2", "ex_tune": "set by hand"},
+    ),
 }
 
 
@@ -60,6 +65,10 @@ def test_an_unusable_value_is_removed_and_the_warning_says_what_is_shown(page, g
         assert bounds in text
     assert f"{default} is shown instead" in text
     assert at.slider(key=key).value == default  # what the warning says is what the page uses
+    # The unusable value has left the address; the usable ones stay.
+    assert key not in at.query_params
+    for name, value in small.items():
+        assert at.query_params[name] == value
 
 
 def test_an_empty_optimizer_list_shows_the_defaults_and_says_so():

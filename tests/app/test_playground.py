@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,17 +10,20 @@ from streamlit.testing.v1 import AppTest
 
 from functions import MAX_LATEX
 from lessons.playground import DEFAULT, PRESETS_BY_KEY
+from tests.charts import app_test, click, figure, figures, keys, message, release
 from tests.functions.corpus import CORPUS
 from tests.markdown import shown
 from tests.plotly_data import values
-from ui.hyperparameters import key_for
+from ui.chart.payload import decode_stops
+from ui.hyperparameters import LEARNING_RATES, key_for
+from viz.paths import SCRUB_POINTS
 
 TIMEOUT = 60
 APP = str(Path(__file__).parents[2] / "app.py")
 
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = app_test(APP, TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
@@ -29,12 +31,8 @@ def open_page(query: dict | None = None) -> AppTest:
     return at
 
 
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
 def race(at: AppTest) -> dict:
-    return charts(at)[0]
+    return figure(at, "pg_race")
 
 
 def paths(figure: dict) -> dict[str, np.ndarray]:
@@ -69,16 +67,15 @@ def default_page():
 
 def test_default_page_shows_the_race(default_page):
     at = default_page
-    figures = charts(at)
-    assert len(figures) == 2  # race, loss and distance (the 3-D view is drawn only when open)
-    assert [t["yaxis"] for t in figures[1]["data"]] == ["y"] * 3 + ["y2"] * 3
-    labels = list(paths(figures[0]))
+    # The race, then loss and distance (the 3-D view is drawn only when its tab is open).
+    assert keys(at) == ["pg_race", "pg_progress"]
+    race, progress = figures(at).values()
+    assert [t["yaxis"] for t in progress["data"]] == ["y"] * 3 + ["y2"] * 3
+    labels = list(paths(race))
     assert [label.split(" (")[0] for label in labels] == [name for name, _ in DEFAULT.optimizers]
     assert "α=0.02" in labels[1]
-    assert figures[0]["layout"]["title"]["text"].startswith(
-        "Rosenbrock — start (-1.5, 2.5), 1000 steps"
-    )
-    assert len(figures[0]["frames"]) == 121
+    assert race["layout"]["title"]["text"].startswith("Rosenbrock — start (-1.5, 2.5), 1000 steps")
+    assert len(race["frames"]) == 121
     assert not at.warning
     assert len(at.get("download_button")) == 4
     assert at.dataframe[0].value.shape[0] == 3
@@ -178,16 +175,16 @@ def test_bad_custom_function_shows_the_error_and_the_page_still_works():
     at = open_page()
     at.selectbox(key="pg_function").set_value("custom").run()
     # The default custom function works; it has no known minimum, so no distance panel.
-    assert not at.exception and len(charts(at)) == 2
-    assert {t["yaxis"] for t in charts(at)[1]["data"]} == {"y"}
+    assert not at.exception and keys(at) == ["pg_race", "pg_progress"]
+    assert {t["yaxis"] for t in figure(at, "pg_progress")["data"]} == {"y"}
     at.text_input(key="pg_expression").input("x^2 + __import__('os')").run()
     assert not at.exception
     assert any("cannot be used" in shown(e.value) and "olumn" in e.value for e in at.error)
     # By the box, shown as typed (not as bold "import").
     assert any("'__import__'" in shown(e.value) for e in at.sidebar.error)
-    assert not charts(at)
+    assert not keys(at)
     at.text_input(key="pg_expression").input("x^2 + 3*y^2").run()
-    assert not at.error and len(charts(at)) == 2
+    assert not at.error and keys(at) == ["pg_race", "pg_progress"]
     assert any("x^{2}" in latex.value for latex in at.latex)
 
 
@@ -257,14 +254,16 @@ def test_tampered_link_falls_back_with_a_warning():
         assert key in warning
     assert at.selectbox(key="pg_function").value == DEFAULT.function
     assert at.slider(key="pg_steps").value == DEFAULT.steps
-    assert len(charts(at)) == 2
+    assert keys(at) == ["pg_race", "pg_progress"]
 
 
 def test_surface_view_is_drawn_when_its_tab_is_open():
     at = open_page({"pg_view": "3-D surface"})
-    figures = charts(at)
-    assert [t["type"] for t in figures[0]["data"]][:2] == ["surface", "scatter3d"]
-    assert len(figures) == 2
+    assert keys(at) == ["pg_surface", "pg_progress"]  # the map is not drawn behind its tab
+    assert [t["type"] for t in figure(at, "pg_surface")["data"]][:2] == ["surface", "scatter3d"]
+    # A 3-D figure is drawn by the WebGL bundle, the others by the 2-D one.
+    assert message(at, "pg_surface")["bundle"] == "gl3d"
+    assert message(at, "pg_progress")["bundle"] == "cartesian"
 
 
 def test_reset_restores_the_defaults():
@@ -274,13 +273,95 @@ def test_reset_restores_the_defaults():
     assert at.slider(key="pg_steps").value == DEFAULT.steps
 
 
-def test_image_format_control_sets_the_toolbar_download(default_page):
+def test_image_format_control_sets_the_toolbar_download():
     at = open_page()
-    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    config = message(at, "pg_race")["config"]
     assert config["toImageButtonOptions"]["format"] == "png"
+    assert config["toImageButtonOptions"]["filename"] == "adam-lab-paths"
     at.selectbox(key="pg_image").set_value("svg").run()
-    config = json.loads(at.get("plotly_chart")[0].proto.config)
-    assert config["toImageButtonOptions"]["format"] == "svg"
+    for key, name in (("pg_race", "adam-lab-paths"), ("pg_progress", "adam-lab-progress")):
+        options = message(at, key)["config"]["toImageButtonOptions"]
+        assert (options["format"], options["filename"]) == ("svg", name)
+
+
+def live(at: AppTest) -> dict[str, dict]:
+    """The map's live sliders by name (the widget key each mirrors)."""
+    return {scrub["name"]: scrub for scrub in message(at, "pg_race")["scrub"]}
+
+
+def adam_line(figure: dict) -> int:
+    """Index of Adam's path line in the race figure."""
+    return next(
+        i
+        for i, t in enumerate(figure["data"])
+        if t.get("mode") == "lines" and t["name"][:6] == "Adam ("
+    )
+
+
+def test_the_map_carries_live_sliders_for_the_chosen_optimizer(default_page):
+    at = default_page
+    sliders = live(at)
+    assert list(sliders) == ["pg_adam_lr", "pg_adam_b1", "pg_adam_b2"]
+    assert [s["label"] for s in sliders.values()] == ["Adam α", "Adam β1", "Adam β2"]
+    rates = sliders["pg_adam_lr"]
+    assert rates["values"] == pytest.approx(LEARNING_RATES)
+    assert rates["values"][rates["index"]] == pytest.approx(0.02)  # the widget's value
+    # Each stop swaps Adam's path line and the current positions; at the shown stop, the
+    # line is the figure's own (thinned to SCRUB_POINTS points, first and last kept).
+    race = figure(at, "pg_race")
+    line = adam_line(race)
+    stops = decode_stops(rates["stops"])
+    assert len(stops) == len(LEARNING_RATES)
+    assert set(stops[0]) == {line, len(race["data"]) - 1}
+    shown = stops[rates["index"]][line]
+    full = paths(race)[race["data"][line]["name"]]
+    keep = np.unique(np.linspace(0, len(full) - 1, SCRUB_POINTS).round().astype(int))
+    np.testing.assert_allclose(np.column_stack((shown["x"], shown["y"])), full[keep], rtol=1e-5)
+    # Another stop holds another path.
+    assert not np.allclose(stops[0][line]["x"], shown["x"])
+
+
+def test_live_sliders_follow_the_chosen_optimizer():
+    at = open_page({"pg_optimizers": ["SGD", "RMSProp"]})
+    assert not live(at)  # Adam, the default choice, is not on the map
+    assert any("Add Adam to the optimizers" in c.value for c in at.caption)
+    at.selectbox(key="pg_live").set_value("RMSProp").run()
+    assert list(live(at)) == [key_for("pg", "RMSProp", "learning_rate")]
+
+
+def test_letting_go_of_a_live_slider_sets_the_widget_the_run_and_the_link():
+    at = open_page()
+    rates = live(at)["pg_adam_lr"]
+    stop = rates["index"] + 3
+    alpha = rates["values"][stop]
+    dragged = decode_stops(rates["stops"])[stop]
+    release(at, "pg_race", {"pg_adam_lr": alpha})
+    assert not at.exception
+    assert widget(at, "pg_adam_lr").value == pytest.approx(alpha)
+    assert at.query_params["pg_adam_lr"] == f"{alpha:g}"
+    race = figure(at, "pg_race")
+    line = adam_line(race)
+    assert race["data"][line]["name"].startswith(f"Adam (α={alpha:g},")
+    # The new figure's path is the one the slider showed at that stop.
+    path = paths(race)[race["data"][line]["name"]]
+    keep = np.unique(np.linspace(0, len(path) - 1, SCRUB_POINTS).round().astype(int))
+    drawn = np.column_stack((dragged[line]["x"], dragged[line]["y"]))
+    np.testing.assert_allclose(path[keep], drawn, rtol=1e-5)
+    assert live(at)["pg_adam_lr"]["index"] == stop
+
+
+def test_clicking_the_map_starts_every_run_there():
+    at = open_page()
+    # A click that hit a point of the hover grid: the start is where the pointer was (to
+    # three decimals), not the grid point.
+    click(at, "pg_race", x=1.0, y=2.0, curve=0, point=[15, 20], pointer=(0.98765, 2.01234))
+    assert not at.exception
+    start = (at.number_input(key="pg_x").value, at.number_input(key="pg_y").value)
+    assert start == (0.988, 2.012)
+    assert (at.query_params["pg_x"], at.query_params["pg_y"]) == ("0.988", "2.012")
+    for path in paths(race(at)).values():
+        np.testing.assert_allclose(path[0], start, rtol=1e-6)
+    assert race(at)["layout"]["title"]["text"].startswith("Rosenbrock — start (0.988, 2.012)")
 
 
 def test_a_huge_gradient_is_not_rendered_but_the_run_and_the_map_still_work():
@@ -293,4 +374,4 @@ def test_a_huge_gradient_is_not_rendered_but_the_run_and_the_map_still_work():
     assert all(len(element.value) <= 2 * MAX_LATEX for element in at.get("latex"))
     notices = " ".join(shown(c.value) for c in at.caption)
     assert "is too long to display" in notices and "characters" in notices
-    assert len(charts(at)) == 2  # the map and the curves do not depend on the formula
+    assert keys(at) == ["pg_race", "pg_progress"]  # they do not depend on the formula

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ import pytest
 from bench.harness import CHROMIUM, ROOT, launch_chromium, start_app, stop_app
 
 ARTIFACTS = ROOT / "artifacts"
+# Milliseconds any wait of a browser test may take: generous, for a loaded machine.
+WAIT = 60_000
 
 
 def _require_browser() -> None:
@@ -57,9 +60,27 @@ def browser():
         browser.close()
 
 
+# Counts the Streamlit script runs the page sees (every change of the app's script state to
+# "running"), in window.__scriptRuns of the Streamlit page; chart iframes are left alone.
+COUNT_RUNS = """
+if (window === window.top) {
+    window.__scriptRuns = 0;
+    new MutationObserver(records => {
+        for (const record of records) {
+            const now = record.target.getAttribute("data-test-script-state");
+            if (now === "running" && record.oldValue !== "running") window.__scriptRuns += 1;
+        }
+    }).observe(document, {attributes: true, attributeFilter: ["data-test-script-state"],
+                          attributeOldValue: true, subtree: true});
+}
+"""
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(WAIT)
+    context.add_init_script(COUNT_RUNS)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
@@ -68,17 +89,80 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(page, charts: int = 1, timeout: float = 30_000) -> None:
-    """Wait until the script has run and `charts` Plotly charts have drawn."""
-    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=timeout)
-    page.wait_for_timeout(200)
+# -- charts ---------------------------------------------------------------------------------
+# Every chart is a ui.chart component: an iframe of the Streamlit page (same origin) in the
+# element container Streamlit classes `st-key-<key>`. Inside it, `#graph` is the plotly.js
+# graph div (`gd`), and `window.adamLabChart` counts what the chart did (`draws`,
+# `scrubDraws`, `scrubShown`, ...; see ui/chart/frontend/chart.js).
+CHART_COMPONENT = "ui.chart.adam_lab_chart"  # iframe titles: this, or this + "_3d"
+FIND = f"""
+const frameOf = key => document.querySelector(`.st-key-${{CSS.escape(key)}} iframe`);
+const statsOf = key => frameOf(key)?.contentWindow?.adamLabChart;
+const graphOf = key => frameOf(key)?.contentDocument?.getElementById("graph");
+const drawnCharts = () => [...document.querySelectorAll("iframe")].filter(frame =>
+    frame.title.startsWith("{CHART_COMPONENT}") && frame.contentWindow?.adamLabChart?.draws > 0
+    && frame.contentDocument.getElementById("graph")?._fullLayout);
+"""
+
+
+def chart_selector(key: str) -> str:
+    """CSS selector of chart `key`'s iframe in the Streamlit page."""
+    return f".st-key-{key} iframe"
+
+
+def chart(page, key: str):
+    """The graph div of chart `key`, a Playwright Locator inside the chart's iframe:
+    `chart(page, "pg_race").evaluate("gd => gd._fullLayout.xaxis.range")`. Its
+    `bounding_box()` and its descendants' are in page coordinates, ready for `page.mouse`."""
+    return page.frame_locator(chart_selector(key)).locator("#graph")
+
+
+def chart_frame(page, key: str):
+    """The FrameLocator of chart `key`: its live sliders, toolbar, ..."""
+    return page.frame_locator(chart_selector(key))
+
+
+def chart_stats(page, key: str) -> dict:
+    """A copy of chart `key`'s counters (`window.adamLabChart` in its iframe)."""
+    return page.locator(chart_selector(key)).evaluate(
+        "frame => JSON.parse(JSON.stringify(frame.contentWindow.adamLabChart))"
+    )
+
+
+def wait_for_chart(
+    page, key: str, condition: str = "true", arg=None, timeout: float = WAIT
+) -> None:
+    """Wait until chart `key` has drawn and the JS expression `condition` holds; it sees `gd`
+    (the graph div), `stats` (the chart's counters) and `arg`."""
+    page.wait_for_function(
+        f"([key, arg]) => {{ {FIND} const gd = graphOf(key), stats = statsOf(key);"
+        f" return Boolean(stats && stats.draws > 0 && gd && gd._fullLayout && ({condition})); }}",
+        arg=[key, arg],
+        timeout=timeout,
+    )
+
+
+def script_runs(page) -> int:
+    """How many script runs the page has seen start (see COUNT_RUNS)."""
+    return page.evaluate("() => window.__scriptRuns")
+
+
+def wait_for_app(page, charts: int | Sequence[str] = 1, timeout: float = WAIT) -> None:
+    """Wait until the script has run and its charts have drawn: `charts` of them (a number),
+    or the charts of these keys.
+
+    After an interaction, first wait for something the rerun changes (a legend, a title, the
+    address): until the rerun starts, the app still reads as not running, and the charts
+    still show the figures of the run before.
+    """
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
     )
-    if charts:
-        page.wait_for_function(
-            "n => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length"
-            " >= n",
-            arg=charts,
-            timeout=timeout,
-        )
+    if isinstance(charts, int):
+        if charts:
+            page.wait_for_function(
+                f"n => {{ {FIND} return drawnCharts().length >= n; }}", arg=charts, timeout=timeout
+            )
+    else:
+        for key in charts:
+            wait_for_chart(page, key, timeout=timeout)

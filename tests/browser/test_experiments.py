@@ -7,35 +7,31 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, wait_for_app
+from tests.browser.conftest import ARTIFACTS, chart, wait_for_app, wait_for_chart
 
 pytestmark = pytest.mark.browser
 
-CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot"
 NUMBER = r"−?-?\d+(?:\.\d+)?(?:e[−-]?\d+)?"
+# Each tool's charts, in page order.
+CHARTS = {
+    "Sweep": ["ex_sweep_chart", "ex_sweep_loss", "ex_sweep_path"],
+    "Basins": ["ex_basins_chart", "ex_basins_path", "ex_basins_loss"],
+    "Noise": ["ex_noise_chart"],
+}
 
 
-def open_experiments(page, app_url, tool: str = "Sweep", charts: int = 3) -> None:
+def open_experiments(page, app_url, tool: str = "Sweep") -> None:
     """Open the app, then the tool's page from the navigation (as a visitor does)."""
     page.set_viewport_size({"width": 1440, "height": 2600})
     page.goto(app_url)
-    wait_for_app(page, charts=1)
+    wait_for_app(page, ["pg_race"])
     page.get_by_role("link", name=tool).click()
-    settle(page, charts)
+    settle(page, tool)
 
 
-def settle(page, charts: int) -> None:
-    page.wait_for_timeout(400)
-    wait_for_app(page, charts=charts, timeout=60_000)
-    page.wait_for_timeout(500)
-
-
-def chart_with(page, predicate: str):
-    """The chart whose figure satisfies `predicate` (JS, given `gd`)."""
-    for chart in page.locator(CHART).all():
-        if chart.evaluate(f"gd => Boolean({predicate})"):
-            return chart
-    raise AssertionError(f"no chart with {predicate}")
+def settle(page, tool: str) -> None:
+    """Wait until the tool's page has run and drawn every one of its charts."""
+    wait_for_app(page, CHARTS[tool])
 
 
 def title_of(chart) -> str:
@@ -59,6 +55,13 @@ def cell_centre(chart, column: int, row: int, axis: str = "xy") -> tuple[float, 
     return x, y
 
 
+# True when the ring marking the chosen cell on axis arg[2] is at (row, column) = arg[:2].
+RING_AT = """(() => { const t = gd._fullData.filter(t => t.type === 'scatter'
+    && t.marker && t.marker.symbol === 'square-open' && t.xaxis === arg[2]);
+    return t.length > 0 && Math.round(t[0].y[0]) === arg[0] && Math.round(t[0].x[0]) === arg[1];
+})()"""
+
+
 def ring(chart, axis: str = "x") -> tuple[int, int]:
     """(row, column) of the ring marking the chosen cell on `axis`."""
     x, y = chart.evaluate(
@@ -72,7 +75,7 @@ def ring(chart, axis: str = "x") -> tuple[int, int]:
 def test_sweep_heatmap_draws_and_a_click_shows_that_cells_run(page, app_url):
     open_experiments(page, app_url)
     assert page.locator("[data-testid='stException']").count() == 0
-    heatmap = chart_with(page, "gd._fullData.some(t => t.type === 'heatmap')")
+    heatmap = chart(page, "ex_sweep_chart")
     assert "Adam on Rosenbrock" in title_of(heatmap)
     # The heatmap is really drawn (as a picture), with its click layers on top.
     assert heatmap.locator(".hm image").count() >= 1
@@ -81,29 +84,24 @@ def test_sweep_heatmap_draws_and_a_click_shows_that_cells_run(page, app_url):
         " return [z.length, z[0].length]; }"
     )
     assert (ny, nx) == (60, 60)
-    path = chart_with(page, "gd._fullLayout.title.text.includes('Path at')")
+    path = chart(page, "ex_sweep_path")
     before = title_of(path)
+    assert before.startswith("Path at")
     best = ring(heatmap)
 
     row, column = ny - 6, 4
     assert (row, column) != best
     x, y = cell_centre(heatmap, column, row)
     page.mouse.move(x, y)
-    page.wait_for_timeout(400)
-    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    label = heatmap.locator(".hoverlayer .hovertext").first
+    label.wait_for()
+    hover = label.text_content()
     assert "click: path and loss" in hover
     page.mouse.click(x, y)
-    page.wait_for_function(
-        "before => Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] "
-        ".js-plotly-plot\")).some(gd => gd._fullLayout.title.text.includes('Path at')"
-        " && gd._fullLayout.title.text !== before)",
-        arg=before,
-        timeout=30_000,
-    )
-    settle(page, 3)
-    heatmap = chart_with(page, "gd._fullData.some(t => t.type === 'heatmap')")
+    wait_for_chart(page, "ex_sweep_path", "gd._fullLayout.title.text !== arg", before)
+    settle(page, "Sweep")
+    wait_for_chart(page, "ex_sweep_chart", RING_AT, [row, column, "x"])
     assert ring(heatmap) == (row, column)
-    path = chart_with(page, "gd._fullLayout.title.text.includes('Path at')")
     # The path shown is the clicked cell's: its β1 and β2 are the ones the hover showed.
     np.testing.assert_allclose(numbers(title_of(path))[:2], numbers(hover)[:2], rtol=1e-3)
     assert "Cell β1 = " in page.locator("[data-testid='stAlertContentSuccess']").text_content()
@@ -113,38 +111,28 @@ def test_sweep_heatmap_draws_and_a_click_shows_that_cells_run(page, app_url):
 
 
 def test_basin_maps_draw_and_a_click_shows_both_paths_from_that_start(page, app_url):
-    open_experiments(page, app_url, "Basins", charts=0)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] "
-        ".js-plotly-plot\")).some(gd => gd._fullLayout.title.text.includes('Himmelblau'))",
-        timeout=60_000,
-    )
-    settle(page, 3)
+    open_experiments(page, app_url, "Basins")
     assert page.locator("[data-testid='stException']").count() == 0
-    maps = chart_with(page, "gd._fullLayout.title.text.includes('Himmelblau')")
+    maps = chart(page, "ex_basins_chart")
+    assert title_of(maps).startswith("Himmelblau")
     assert maps.locator(".hm image").count() == 2
     legend = maps.evaluate(
         "gd => gd._fullData.filter(t => t.showlegend && t.type === 'scatter').map(t => t.name)"
     )
     assert legend[0] == "known minima" and "minimum (3, 2)" in legend
-    paths = chart_with(page, "gd._fullLayout.title.text.includes('Paths from')")
+    paths = chart(page, "ex_basins_path")
     before = title_of(paths)
+    assert before.startswith("Paths from")
 
     # Click the start at the upper right of the right-hand (Adam) map.
     row, column = 90, 85
     x, y = cell_centre(maps, column, row, "x2y2")
     page.mouse.click(x, y)
-    page.wait_for_function(
-        "before => Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] "
-        ".js-plotly-plot\")).some(gd => gd._fullLayout.title.text.includes('Paths from')"
-        " && gd._fullLayout.title.text !== before)",
-        arg=before,
-        timeout=30_000,
-    )
-    settle(page, 3)
-    maps = chart_with(page, "gd._fullLayout.title.text.includes('Himmelblau')")
+    wait_for_chart(page, "ex_basins_path", "gd._fullLayout.title.text !== arg", before)
+    settle(page, "Basins")
+    for axis in ("x", "x2"):
+        wait_for_chart(page, "ex_basins_chart", RING_AT, [row, column, axis])
     assert ring(maps, "x") == ring(maps, "x2") == (row, column)
-    paths = chart_with(page, "gd._fullLayout.title.text.includes('Paths from')")
     # Start (x, y) of cell (row, column) on the 100 × 100 grid over [−5, 5]².
     expected = (-5 + column * 10 / 99, -5 + row * 10 / 99)
     np.testing.assert_allclose(numbers(title_of(paths)), expected, atol=1e-3)
@@ -158,15 +146,10 @@ def test_basin_maps_draw_and_a_click_shows_both_paths_from_that_start(page, app_
 
 
 def test_noise_page_draws_a_band_and_a_mean_per_optimizer(page, app_url):
-    open_experiments(page, app_url, "Noise", charts=0)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll(\"[data-testid='stPlotlyChart'] "
-        ".js-plotly-plot\")).some(gd => gd._fullLayout.title.text.includes('seeds'))",
-        timeout=60_000,
-    )
-    settle(page, 1)
+    open_experiments(page, app_url, "Noise")
     assert page.locator("[data-testid='stException']").count() == 0
-    noise = chart_with(page, "gd._fullLayout.title.text.includes('seeds')")
+    noise = chart(page, "ex_noise_chart")
+    assert "seeds" in title_of(noise)
     legend = noise.evaluate(
         "gd => gd._fullData.filter(t => t.showlegend).map(t => t.name.split(' (')[0])"
     )
@@ -177,28 +160,42 @@ def test_noise_page_draws_a_band_and_a_mean_per_optimizer(page, app_url):
     assert page.console_errors == []
 
 
+# Records, in the Streamlit page, the values a progress bar shows, and whether it went away.
+WATCH_PROGRESS = """() => {
+    const seen = window.progressSeen = [];
+    window.progressGone = false;
+    const look = () => {
+        const bar = document.querySelector("[data-testid='stProgress'] [role='progressbar']");
+        if (bar) {
+            const value = Number(bar.getAttribute("aria-valuenow") || 0);
+            if (seen[seen.length - 1] !== value) seen.push(value);
+        } else if (seen.length) window.progressGone = true;
+    };
+    new MutationObserver(look).observe(document.body, {subtree: true, childList: true,
+        attributes: true, attributeFilter: ["aria-valuenow"]});
+}"""
+
+
 def test_a_long_sweep_shows_a_progress_bar_that_fills_and_goes_away(page, app_url):
     open_experiments(page, app_url)
-    for name in ("Steps", "Grid (cells per axis)"):  # 2 000 steps, then 100 × 100 cells
-        slider = page.get_by_role("slider", name=name)
-        slider.focus()
-        slider.press("End")
-        if name == "Steps":
-            settle(page, 3)
-    seen = []
-    for _ in range(300):  # up to 15 s
-        # One snapshot of the bars: the bar may vanish between two separate queries.
-        values = page.locator("[data-testid='stProgress'] [role='progressbar']").evaluate_all(
-            "bars => bars.map(bar => Number(bar.getAttribute('aria-valuenow') || 0))"
-        )
-        if values:
-            seen.append(values[0])
-        elif seen:
-            break
-        page.wait_for_timeout(50)
-    assert seen, "no progress bar while 10 000 runs of 2 000 steps were computed"
-    assert seen == sorted(seen) and seen[-1] > seen[0]
-    settle(page, 3)
+    steps = page.get_by_role("slider", name="Steps")
+    steps.focus()
+    steps.press("End")  # 2 000 steps
+    page.wait_for_function("() => location.search.includes('ex_steps=2000')")
+    title = "gd._fullLayout.title.text.includes('after 2000 steps')"
+    wait_for_chart(page, "ex_sweep_chart", title, timeout=120_000)  # 3 600 runs of 2 000 steps
+    settle(page, "Sweep")
+    page.evaluate(WATCH_PROGRESS)
+    grid = page.get_by_role("slider", name="Grid (cells per axis)")
+    grid.focus()
+    grid.press("End")  # 100 × 100 cells: 10 000 runs of 2 000 steps
+    page.wait_for_function("() => window.progressGone", timeout=120_000)
+    seen = page.evaluate("() => window.progressSeen")
+    assert seen == sorted(seen) and seen[-1] > seen[0], seen
+    settle(page, "Sweep")
     assert page.locator("[data-testid='stProgress']").count() == 0
+    wait_for_chart(
+        page, "ex_sweep_chart", "gd._fullData.find(t => t.type === 'heatmap').z.length === 100"
+    )
     assert "ex_grid=100" in page.url and "ex_steps=2000" in page.url
     assert page.console_errors == []

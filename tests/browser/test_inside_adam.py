@@ -8,11 +8,11 @@ import urllib.parse
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, wait_for_app
+from tests.browser.conftest import ARTIFACTS, chart, chart_stats, wait_for_app, wait_for_chart
 
 pytestmark = pytest.mark.browser
 
-CHARTS = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+CHARTS = ["ia_path", "ia_steps_chart", "ia_bias_factors"]  # the Bias correction tab is open
 PROBE = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 
@@ -25,8 +25,7 @@ def open_page(page, app_url: str) -> list[str]:
     page.goto(app_url)
     wait_for_app(page, charts=0)
     page.goto(f"{app_url}/inside_adam")
-    wait_for_app(page, charts=3)
-    page.wait_for_timeout(500)
+    wait_for_app(page, CHARTS)
     return missing
 
 
@@ -41,16 +40,9 @@ def console_errors(page, missing: list[str]) -> list[str]:
     return errors
 
 
-def chart(page, index: int):
-    return page.locator(CHARTS).nth(index)
-
-
-def stamp_charts(page) -> None:
-    """Mark every chart's current drawing; a chart drawn again gets a fresh `_fullLayout`."""
-    page.evaluate(
-        """() => document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")
-            .forEach(gd => { gd._fullLayout.stamped = true; })"""
-    )
+def draws(page, keys: list[str]) -> dict[str, int]:
+    """How many figures each chart has drawn so far."""
+    return {key: chart_stats(page, key)["draws"] for key in keys}
 
 
 def heading(page) -> str:
@@ -61,10 +53,10 @@ def test_page_loads_cleanly_and_looks_right(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 2600})
     missing = open_page(page, app_url)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator(CHARTS).count() == 3
+    assert page.locator("iframe[title^='ui.chart.adam_lab_chart']").count() == 3
     # The map has its landscape picture and the run; the inspector shows step 10.
-    assert chart(page, 0).locator(".imagelayer image").count() == 1
-    names = chart(page, 0).evaluate("gd => gd._fullData.map(t => t.name)")
+    assert chart(page, "ia_path").locator(".imagelayer image").count() == 1
+    names = chart(page, "ia_path").evaluate("gd => gd._fullData.map(t => t.name)")
     assert "Adam" in names and "Adam without bias correction" in names
     assert heading(page).startswith("Step 10")
     assert page.locator(".katex").count() >= 4
@@ -75,22 +67,17 @@ def test_page_loads_cleanly_and_looks_right(page, app_url):
 
 def test_slider_change_redraws_the_charts_and_lands_in_the_url(page, app_url):
     missing = open_page(page, app_url)
-    stamp_charts(page)
+    before = draws(page, CHARTS)
     slider = page.get_by_role("slider", name="β1 — momentum of the gradient average")
     slider.focus()
     slider.press("ArrowLeft")
-    page.wait_for_function("() => location.search.includes('ia_adam_b1=0.899')", timeout=15_000)
-    # β1 changes every chart on the page: all three are drawn again.
-    page.wait_for_function(
-        """() => {
-            const charts = [...document.querySelectorAll(
-                "[data-testid='stPlotlyChart'] .js-plotly-plot")];
-            return charts.length === 3 && charts.every(gd => gd._fullLayout
-                && !gd._fullLayout.stamped);
-        }""",
-        timeout=15_000,
-    )
-    wait_for_app(page, charts=3)
+    page.wait_for_function("() => location.search.includes('ia_adam_b1=0.899')")
+    # β1 changes every chart on the page: all three draw a new figure, in the same graph.
+    for key in CHARTS:
+        wait_for_chart(page, key, "stats.draws > arg", before[key])
+    wait_for_app(page, CHARTS)
+    subtitle = chart(page, "ia_path").evaluate("gd => gd._fullLayout.title.subtitle.text")
+    assert "β1=0.899" in subtitle
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert query["ia_adam_b1"] == ["0.899"]
     assert page.locator("[data-testid='stException']").count() == 0
@@ -99,34 +86,39 @@ def test_slider_change_redraws_the_charts_and_lands_in_the_url(page, app_url):
 
 def test_clicking_the_path_selects_that_step(page, app_url):
     missing = open_page(page, app_url)
-    chart(page, 0).scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    x, y = chart(page, 0).evaluate(
+    path = chart(page, "ia_path")
+    path.scroll_into_view_if_needed()
+    # The plot area in page coordinates, and where the 21st click target is inside it.
+    box = path.locator(".draglayer .xy .nsewdrag").first.bounding_box()
+    x, y = path.evaluate(
         """gd => {
             // Report the step of the point Plotly picks (the path may pass close to itself).
-            gd.on('plotly_click', event => { window.clickedStep = event.points[0].customdata; });
+            gd.on('plotly_click', event => {
+                gd.ownerDocument.defaultView.clickedStep = event.points[0].customdata; });
             const t = gd._fullData.find(t => t.name.startsWith('click'));
             const i = 20, xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            const box = gd.getBoundingClientRect();
-            return [box.left + xa._offset + xa.l2p(t.x[i]), box.top + ya._offset + ya.l2p(t.y[i])];
+            return [xa.l2p(t.x[i]), ya.l2p(t.y[i])];
         }"""
     )
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    page.mouse.click(x, y)
-    page.wait_for_function("() => window.clickedStep !== undefined", timeout=5_000)
-    step = page.evaluate("() => window.clickedStep")
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    # Plotly picks the point under the pointer as the hover label shows it.
+    path.locator(".hoverlayer .hovertext").first.wait_for()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    wait_for_chart(page, "ia_path", "gd.ownerDocument.defaultView.clickedStep !== undefined")
+    step = path.evaluate("gd => gd.ownerDocument.defaultView.clickedStep")
     assert step > 10
     page.wait_for_function(
         "step => [...document.querySelectorAll('h3')].some("
         "h => h.innerText.startsWith(`Step ${step}:`))",
         arg=step,
-        timeout=15_000,
     )
-    wait_for_app(page, charts=3)
+    wait_for_chart(
+        page, "ia_path", "gd._fullData.some(t => t.name.startsWith(`step ${arg}:`))", step
+    )
+    wait_for_app(page, CHARTS)
     slider = page.get_by_role("slider", name="Step t to inspect")
     assert slider.input_value() == str(step)
-    names = chart(page, 0).evaluate("gd => gd._fullData.map(t => t.name)")
+    names = chart(page, "ia_path").evaluate("gd => gd._fullData.map(t => t.name)")
     assert f"step {step}: θ_{step - 1} → θ_{step}" in names
     assert console_errors(page, missing) == []
 
@@ -145,12 +137,13 @@ def test_a_scenario_sets_the_controls_and_opens_its_tab(page, app_url):
     missing = open_page(page, app_url)
     page.get_by_role("combobox", name="Scenarios").click()
     page.get_by_role("option", name="A large ε (0.1): the frameworks disagree").click()
-    page.wait_for_function("() => location.search.includes('ia_adam_eps=0.1')", timeout=15_000)
-    page.wait_for_timeout(400)
-    wait_for_app(page, charts=3)
+    page.wait_for_function("() => location.search.includes('ia_adam_eps=0.1')")
+    # The Frameworks tab opens and draws its chart.
+    wait_for_chart(page, "ia_conventions")
+    wait_for_app(page, ["ia_path", "ia_steps_chart", "ia_conventions"])
     tab = page.get_by_role("tab", name="Frameworks")
     assert tab.get_attribute("aria-selected") == "true"
-    names = chart(page, 2).evaluate("gd => gd._fullData.map(t => t.name)")
+    names = chart(page, "ia_conventions").evaluate("gd => gd._fullData.map(t => t.name)")
     assert names == ["Keras − PyTorch", "Optax − PyTorch"]
     assert page.locator("[data-testid='stException']").count() == 0
     assert console_errors(page, missing) == []

@@ -5,34 +5,41 @@ from __future__ import annotations
 import pytest
 
 from bench.harness import stop_app
-from tests.browser.conftest import start_server, wait_for_app
+from tests.browser.conftest import WAIT, start_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-TITLES = ["Playground", "Inside Adam", "Sweep", "Basins", "Noise"]
+# The app's navigation (app.py), in order.
+TITLES = ["Playground", "Inside Adam", "Networks", "Sweep", "Basins", "Noise"]
+# True once the sidebar lists exactly these titles.
+NAVIGATION = """titles => {
+    const links = [...document.querySelectorAll("[data-testid='stSidebarNav'] a")]
+        .map(a => a.innerText.trim());
+    return links.length === titles.length && titles.every((t, i) => links[i].endsWith(t));
+}"""
 
 
 @pytest.mark.parametrize(
-    ("path", "title"),
-    [("experiments", "Sweep"), ("inside_adam", "Inside Adam"), ("basins", "Basins of attraction")],
+    ("path", "title", "charts"),
+    [
+        ("experiments", "Sweep", ["ex_sweep_chart", "ex_sweep_loss", "ex_sweep_path"]),
+        ("inside_adam", "Inside Adam", ["ia_path", "ia_steps_chart", "ia_bias_factors"]),
+        ("basins", "Basins of attraction", ["ex_basins_chart", "ex_basins_path", "ex_basins_loss"]),
+    ],
 )
-def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path, title):
+def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path, title, charts):
     server, url = start_server(f"streamlit-{path}.log")
     try:
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(WAIT)
         errors, missing = [], []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("response", lambda r: r.status == 404 and missing.append(r.url[len(url) :]))
         page.goto(f"{url}/{path}")
         # The app's own navigation (not the legacy one built from the pages/ folder).
-        page.wait_for_function(
-            "titles => { const links = Array.from(document.querySelectorAll("
-            "\"[data-testid='stSidebarNav'] a\")).map(a => a.innerText.trim());"
-            " return links.length === titles.length && titles.every((t, i) => links[i].endsWith(t)); }",
-            arg=TITLES,
-            timeout=30_000,
-        )
-        wait_for_app(page, charts=0)
+        page.wait_for_function(NAVIGATION, arg=TITLES)
+        # Its charts load their files from the app's root, not from under the page's path.
+        wait_for_app(page, charts)
         assert page.locator("h1").first.inner_text().startswith(title)
         assert errors == []
         # Streamlit's frontend first looks for its server under the page's own path; those two
