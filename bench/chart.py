@@ -27,12 +27,11 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import ROOT, free_port, launch_chromium, stop_app
+from bench.harness import launch_chromium, start_app, stop_app
 
 # In the Streamlit page: the iframe of chart `key`, and its graph and counters.
 FIND = """
@@ -64,31 +63,12 @@ def start_chart_app(
 ) -> tuple[subprocess.Popen, str]:
     """A Streamlit process serving the chart test page on a free localhost port, and its URL
     once it answers its health check (the browser tests use it too)."""
-    port = free_port()
-    output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "tests/browser/chart_app.py",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-            "--runner.postScriptGC", str(post_script_gc).lower(),
-        ],
-        cwd=ROOT,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return server, url
-        except OSError:
-            time.sleep(0.3)
-    stop_app(server)
-    raise RuntimeError(f"the chart test page did not start within {timeout:g} s")
+    return start_app(
+        log,
+        timeout,
+        script="tests/browser/chart_app.py",
+        args=("--runner.postScriptGC", str(post_script_gc).lower()),
+    )
 
 
 def thread_seconds(session) -> float:
