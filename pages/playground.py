@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from functions import get_function, list_functions
+from functions import Objective, get_function, list_functions
 from lessons.playground import DEFAULT, PRESETS_BY_KEY
 from optim.advice import stable_learning_rate
 from optim.catalog import SYMBOLS, VARIANTS, make_optimizer
@@ -163,7 +163,9 @@ def live_stops(variant: str) -> dict[str, tuple[float, ...]]:
     return {name: stops for name, stops in LIVE.items() if name in HYPERPARAMETERS[variant]}
 
 
-def live_sliders(variant: str, race_runs: dict, values: dict, paths: dict) -> list[Scrub]:
+def live_sliders(
+    objective: Objective, variant: str, race_runs: dict, values: dict, paths: dict
+) -> list[Scrub]:
     """The map's own sliders for `variant`'s α (and β1, β2 for the Adam family): `paths` holds
     every stop's path (from one batched run), so that dragging redraws without a rerun."""
     controls = HYPERPARAMETERS[variant]
@@ -283,7 +285,11 @@ with main:
     )
     if paths_tab.open:
         with paths_tab:
-            sliders = live_sliders(live, runs, settings[live], live_paths) if live in runs else []
+            sliders = (
+                live_sliders(objective, live, runs, settings[live], live_paths)
+                if live in runs
+                else []
+            )
             chart(
                 race,
                 key="pg_race",

@@ -9,13 +9,13 @@ at start-up (app.py), so what the runs leave behind is collected.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 
 import pytest
 
 from bench.harness import start_app, stop_app
 from bench.load import ALPHA, STEPS, Student, rss_mb
+from tests.load import run_coroutine
 
 RERUNS, WARM_UP, GROWTH_MB = 300, 40, 50.0
 
@@ -46,7 +46,7 @@ async def _soak(url: str, pid: int) -> tuple[float, float, list[str]]:
 def test_three_hundred_reruns_leave_memory_flat():
     server, url = start_app()
     try:
-        before, after, errors = asyncio.run(_soak(url, server.pid))
+        before, after, errors = run_coroutine(_soak(url, server.pid))
     finally:
         stop_app(server)
     assert errors == []
