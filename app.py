@@ -5,6 +5,8 @@ import importlib
 
 import streamlit as st
 
+from optim.allocator import keep_freed_memory
+
 # What every page draws with: imported once, before the objects that live as long as the
 # server are frozen (below).
 SERVER_WIDE = (
@@ -33,6 +35,7 @@ def settle_memory() -> None:
     """
     for module in SERVER_WIDE:
         importlib.import_module(module)
+    keep_freed_memory()  # batched runs reuse their temporaries (see optim/allocator.py)
     gc.collect()
     gc.freeze()
 

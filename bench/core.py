@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from functions import get_function
 from optim import SGD, Adam, RMSProp, run
+from optim.allocator import keep_freed_memory
 
 
 def timed(fn, repeats: int) -> tuple[float, float]:
@@ -126,7 +127,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     x0 = rng.uniform([-2, -1], [2, 3], size=(batch, 2))
 
-    print(f"numpy {np.__version__}, python {sys.version.split()[0]}")
+    # As the app does (app.py): keep freed heap memory for the next step's temporaries.
+    kept = keep_freed_memory()
+    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, malloc top pad: {kept}")
     print(f"\n1. {batch} Adam trajectories x {steps} steps on Rosenbrock (record='final')")
     ours = run(Adam(), "rosenbrock", x0, steps, record="final")
     reference = plain_batched_adam(x0, steps)

@@ -149,3 +149,40 @@ def test_hyperparameter_arrays_are_copied_and_read_only():
     assert optimizer.learning_rate[0] == 0.1
     with pytest.raises(ValueError):
         optimizer.learning_rate[0] = 1.0
+
+
+ADAM_CASES = [
+    (variant, convention, bias)
+    for variant in ("Adam", "AMSGrad", "AdamW")
+    for convention in CONVENTIONS
+    for bias in (True, False)
+]
+
+
+@pytest.mark.parametrize(("variant", "convention", "bias"), ADAM_CASES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_the_fused_update_is_the_step_of_terms(variant, convention, bias, data):
+    # Adam.update writes α·m̂/(√v̂ + ε) as one expression for speed; terms() spells it out for
+    # every reader (inspector, recordings, figures). They must agree to float64 rounding.
+    optimizer = FACTORIES[variant](
+        learning_rate=data.draw(st.floats(1e-4, 1.0)),
+        beta1=data.draw(st.floats(0.0, 0.99)),
+        beta2=data.draw(st.floats(0.5, 0.9999)),
+        epsilon=data.draw(st.floats(1e-10, 1.0)),
+        bias_correction=bias,
+        convention=convention,
+    )
+    params = data.draw(arrays(float, (3, 2), elements=finite))
+    state = optimizer.init(params)
+    hp = optimizer.batch_hyperparameters(True)
+    for _ in range(data.draw(st.integers(1, 4))):
+        grads = data.draw(arrays(float, (3, 2), elements=finite))
+        new_params, new_state = optimizer.update(grads, state, params, hp)
+        terms = optimizer.terms(new_state, params, hp)
+        decay = 0.0 if terms.decay is None else terms.decay
+        expected = params - terms.step - decay
+        scale = np.abs(params) + np.abs(terms.step) + np.abs(decay)
+        tolerance = 4 * np.finfo(float).eps * scale + np.finfo(float).tiny  # (subnormals)
+        assert np.all(np.abs(new_params - expected) <= tolerance)
+        params, state = new_params, new_state
