@@ -104,13 +104,16 @@ def test_update_reacts_on_the_same_graph_keeps_zoom_and_sends_only_the_path(page
     assert zoomed[0] == pytest.approx([-1.2, 0.4], abs=0.05)
     assert zoomed[1] == pytest.approx([0.2, 1.8], abs=0.05)
     path_before = evaluate(page, "return Array.from(graph('demo')._fullData[0].x.slice(0, 50))")
+    # The arrays plotly.js holds now: an unchanged path must come back as the same object.
+    evaluate(page, "chart('demo').contentWindow.held = graph('demo').data.map(t => t.x)")
     alpha = move_alpha(page)
     after = evaluate(
         page,
         """const g = graph('demo'), s = stats('demo');
            return {probe: chart('demo').contentWindow.probe,
                    svg: g.querySelector('.main-svg').dataset.probe,
-                   mount: s.mount, draws: s.draws, payload: s.payloadBytes, moved: s.moved,
+                   mount: s.mount, draws: s.draws, payload: s.payloadBytes,
+                   same: g.data.map((t, i) => t.x === chart('demo').contentWindow.held[i]),
                    x: g._fullLayout.xaxis.range, y: g._fullLayout.yaxis.range,
                    path: Array.from(g._fullData[0].x.slice(0, 50)),
                    images: g.querySelectorAll('.imagelayer image').length};""",
@@ -118,12 +121,14 @@ def test_update_reacts_on_the_same_graph_keeps_zoom_and_sends_only_the_path(page
     assert after["probe"] == "kept" and after["svg"] == "kept" and after["mount"] == first["mount"]
     assert after["draws"] == first["draws"] + 1  # one Plotly.react on the same div
     assert [after["x"], after["y"]] == zoomed  # the zoom survived the new figure
-    # The first path is the new one (the app's spiral, float32), moved without a full redraw.
+    # The first path is the new one (the app's spiral, float32).
     t = np.linspace(0.0, 1.0, 1000)[:50]
     expected = 0.9 * (1 - 0.8 * t) * np.cos(2 * np.pi * 1.5 * t * (1 + alpha))
     assert after["path"] == pytest.approx(expected, abs=1e-6)
     assert after["path"] != pytest.approx(path_before, abs=1e-3)
-    assert after["moved"] == 2  # the first path and the heads
+    # Unchanged paths are handed back to plotly.js by reference: only the changed traces
+    # (the first path and the heads) are recomputed.
+    assert after["same"][:4] == [False, True, True, False]
     assert after["images"] == 1
     # The background (~100 KB) and the two unchanged paths travel by reference.
     assert first["payloadBytes"] > 100_000

@@ -11,9 +11,8 @@ Use `chart()` wherever a page would call `st.plotly_chart`:
 - A rerun updates the same graph with `Plotly.react`: no remount, so zoom, pan and hidden
   legend entries survive. `layout.uirevision` defaults to the key; a figure that changes its
   own `uirevision` resets the view. Animation frames are replaced, so the figure's Play/Pause
-  buttons and step slider keep working. A change of a scatter trace's points alone (and of
-  its legend name) on axes with fixed ranges is drawn like an animation frame, without
-  redrawing the rest; anything else is a full `Plotly.react`.
+  buttons and step slider keep working. Arrays equal to the drawn ones are handed back to
+  Plotly by reference, so that it recomputes only the traces that changed.
 - Only what changed travels: every trace, picture (`layout.images[i].source`), layout entry
   or frame list of 2 KB or more is sent once, then named by a digest (`payload.py`).
 - Clicks come back in data coordinates, on a point, a heatmap cell or empty plot area.

@@ -33,8 +33,6 @@
     scrubShown: {}, // live slider name -> the stop drawn
     payloadBytes: 0, // size of the last message
     ms: {}, // the last figure's milliseconds: reading the message, Plotly.react
-    moved: 0, // traces the last update moved without a full redraw
-    moveTraces: true, // benchmarks turn this off to compare with plain Plotly.react
     bundles: [], // plotly.js bundles loaded, in order
     bundleMs: [], // milliseconds from asking for each bundle to having it run
     rev: null, // the figure drawn
@@ -176,17 +174,6 @@
       for (const name of Object.keys(value)) value[name] = intern(value[name], old[name]);
     }
     return value;
-  }
-
-  function equal(a, b) {
-    if (a === b) return true;
-    if (isArrayLike(a) || isArrayLike(b)) {
-      return isArrayLike(a) && isArrayLike(b) && sameValues(a, b);
-    }
-    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-    const names = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const name of names) if (!equal(a[name], b[name])) return false;
-    return true;
   }
 
   function place(body, path, piece) {
@@ -356,7 +343,7 @@
     Plotly = next;
     pause(); // a running animation would go on playing the old frames
     const figure = body.figure;
-    const moves = drawn && stats.moveTraces ? holdBack(figure.data) : [];
+    if (drawn) internAll(figure.data);
     // frames: [] too, so that a figure without frames drops the previous ones.
     const start = performance.now();
     await Plotly.react(graph, {
@@ -365,55 +352,21 @@
       frames: figure.frames || [],
       config: body.config,
     });
-    const reacted = performance.now();
-    if (moves.length) await move(moves);
-    stats.ms.react = Math.round(reacted - start);
-    stats.ms.move = Math.round(performance.now() - reacted);
+    stats.ms.react = Math.round(performance.now() - start);
     stats.draws += 1;
-    stats.moved = moves.length;
     if (!bound) bind();
   }
 
-  // A change of a scatter trace's points alone (the usual update: one path moved) need not
-  // recompute and redraw the whole figure, which Plotly.react does as soon as any data array
-  // changes. Such traces keep their old arrays for Plotly.react, which then updates only the
-  // rest (title, legend, frames, ...), and the new points arrive by an instant animation
-  // "frame" that redraws just those traces, as the figure's own redraw: false frames do.
-  const MOVABLE = new Set(["x", "y", "text", "hovertext", "customdata"]);
-
-  function isPlainScatter(trace) {
-    return (
-      (trace.type ?? "scatter") === "scatter" &&
-      (trace.fill ?? "none") === "none" &&
-      !trace.stackgroup
-    );
-  }
-
-  function holdBack(data) {
+  // Arrays equal to the drawn ones become the drawn ones, so that Plotly.react recomputes
+  // only what changed. (Moving changed scatter points by a separate instant animation frame
+  // was measured slower on every page: it costs a second pass over the whole figure.)
+  function internAll(data) {
     const old = graph.data || [];
-    const full = graph._fullData || [];
-    const moves = [];
     data.forEach((trace, index) => {
       const before = old[index];
       if (!before || !trace || typeof trace !== "object") return;
       for (const name of Object.keys(trace)) trace[name] = intern(trace[name], before[name]);
-      if (!isPlainScatter(trace) || !isPlainScatter(before)) return;
-      if (full[index]?.type !== "scatter" || full[index]?.visible !== true) return;
-      const changed = {};
-      const names = new Set([...Object.keys(trace), ...Object.keys(before)]);
-      for (const name of names) {
-        const value = trace[name];
-        const was = before[name];
-        if (name.startsWith("_") || name === "uid" || value === was) continue;
-        if (MOVABLE.has(name) && isArrayLike(value) && isArrayLike(was)) changed[name] = value;
-        else if (name !== "name" && !equal(value, was)) return; // Plotly.react redraws a name
-      }
-      if (Object.keys(changed).length) {
-        for (const name of Object.keys(changed)) trace[name] = before[name];
-        moves.push({ index, data: changed });
-      }
     });
-    return moves;
   }
 
   function axis(id) {
@@ -426,20 +379,6 @@
       const trace = graph._fullData[i];
       return axis(trace.xaxis || "x")?.autorange || axis(trace.yaxis || "y")?.autorange;
     });
-  }
-
-  function move(moves) {
-    const traces = moves.map((m) => m.index);
-    if (autoranged(traces)) {
-      // The axes must follow the new points: recompute everything after all.
-      for (const { index, data } of moves) Object.assign(graph.data[index], data);
-      return Plotly.redraw(graph);
-    }
-    return Plotly.animate(
-      graph,
-      { data: moves.map((m) => m.data), traces },
-      { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } },
-    );
   }
 
   // -- clicks ----------------------------------------------------------------------------
