@@ -166,3 +166,29 @@ def wait_for_app(page, charts: int | Sequence[str] = 1, timeout: float = WAIT) -
     else:
         for key in charts:
             wait_for_chart(page, key, timeout=timeout)
+
+
+def array_attribute_mismatches(page) -> tuple[int, list]:
+    """On every drawn chart of the page: (traces checked, traces whose array attributes the
+    chart's cached listing gives differently from plotly.js's own `findArrayAttributes`)."""
+    return tuple(
+        page.evaluate(
+            f"""() => {{ {FIND}
+            let checked = 0;
+            const wrong = [];
+            for (const frame of drawnCharts()) {{
+                const schema = frame.contentWindow.Plotly.PlotSchema;
+                const gd = frame.contentDocument.getElementById("graph");
+                const original = schema.findArrayAttributes.original;
+                if (!original) return [0, ["no cached listing in " + frame.title]];
+                for (const trace of [...gd._fullData, ...gd.data]) {{
+                    checked += 1;
+                    const ours = JSON.stringify(schema.findArrayAttributes(trace));
+                    const theirs = JSON.stringify(original(trace));
+                    if (ours !== theirs) wrong.push([trace.type, ours, theirs]);
+                }}
+            }}
+            return [checked, wrong];
+        }}"""
+        )
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.harness import stop_app
-from tests.browser.conftest import WAIT, start_server, wait_for_app
+from tests.browser.conftest import WAIT, array_attribute_mismatches, start_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,9 @@ def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path
         wait_for_app(page, charts)
         assert page.locator("h1").first.inner_text().startswith(title)
         assert errors == []
+        # The charts' cached listing of array attributes is plotly.js's own, on every trace.
+        checked, wrong = array_attribute_mismatches(page)
+        assert checked >= 2 * len(charts) and wrong == []
         # Streamlit's frontend first looks for its server under the page's own path; those two
         # probes are the only requests allowed to miss.
         assert set(missing) <= {f"/{path}/_stcore/health", f"/{path}/_stcore/host-config"}

@@ -14,6 +14,7 @@ from PIL import Image
 
 from tests.browser.conftest import (
     ARTIFACTS,
+    array_attribute_mismatches,
     chart,
     chart_frame,
     chart_stats,
@@ -176,6 +177,10 @@ def test_a_live_slider_redraws_the_path_without_a_rerun_and_sets_the_widget_on_r
     assert adam_slider(page).get_attribute("aria-valuetext") == value
     assert script_runs(page) == runs + 1
     assert int(live.input_value()) == stop and output.inner_text() == value
+    # After live redraws and an update, the charts' cached listing of array attributes is
+    # still plotly.js's own on every trace.
+    checked, wrong = array_attribute_mismatches(page)
+    assert checked >= 10 and wrong == []
     # The new figure's path (every step) is the one the live slider showed last.
     steps, xs, ys = chart(page, "pg_race").evaluate(
         f"gd => {{ const t = {ADAM}; return [t.x.length, Array.from(t.x), Array.from(t.y)]; }}"

@@ -195,11 +195,99 @@
       script.onload = () => {
         stats.bundles.push(url);
         stats.bundleMs.push(Math.round(performance.now() - start));
+        cacheArrayAttributes(window.Plotly);
         resolve(window.Plotly);
       };
       script.onerror = () => reject(new Error(`could not load ${url}`));
       document.head.appendChild(script);
     });
+  }
+
+  // plotly.js lists each trace's array attributes again on every update, animation frame
+  // and live-slider redraw, for every trace (Plots.doCalcdata), and each listing walks the
+  // whole attribute schema of the trace's type: a third of a live-slider redraw here. The
+  // walk depends on the schema alone, so this does it once per schema and then only looks
+  // at those places in each trace: the same list, in the same order (a browser test compares
+  // it with plotly.js's own on every trace of every page). `findArrayAttributes` is public
+  // API (Plotly.PlotSchema); the shape of the walk is plotly.js 3.7.0's, pinned with it.
+  function cacheArrayAttributes(plotly) {
+    const schema = plotly?.PlotSchema;
+    if (!schema?.crawl || !schema.findArrayAttributes || schema.findArrayAttributes.original) {
+      return;
+    }
+    const original = schema.findArrayAttributes;
+    // The base attributes every trace shares: the first schema plotly.js walks for a trace
+    // that has no type of its own.
+    let base = null;
+    const crawl = schema.crawl;
+    schema.crawl = function (attributes, ...rest) {
+      base ??= attributes;
+      return crawl.call(this, attributes, ...rest);
+    };
+    try {
+      original({});
+    } finally {
+      schema.crawl = crawl;
+    }
+    if (!base) return;
+
+    const places = new WeakMap(); // attribute schema -> [[path, linked-to-array flags]]
+    function placesIn(attributes) {
+      let found = places.get(attributes);
+      if (found) return found;
+      found = [];
+      let stack = [];
+      let linked = [];
+      crawl.call(schema, attributes, (attribute, name, container, level) => {
+        stack = stack.slice(0, level).concat([name]);
+        linked = linked.slice(0, level).concat([attribute && attribute._isLinkedToArray]);
+        const splittable =
+          attribute &&
+          (attribute.valType === "data_array" || attribute.arrayOk === true) &&
+          !(stack[level - 1] === "colorbar" && (name === "ticktext" || name === "tickvals"));
+        if (splittable) found.push([stack, linked]);
+      });
+      places.set(attributes, found);
+      return found;
+    }
+
+    const isArrayOrTyped = (v) =>
+      Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+    const isPlainObject = (v) =>
+      Object.prototype.toString.call(v) === "[object Object]" &&
+      Object.getPrototypeOf(v).hasOwnProperty("hasOwnProperty");
+
+    function collect(container, i, prefix, stack, linked, found) {
+      const item = container[stack[i]];
+      const path = prefix + stack[i];
+      if (i === stack.length - 1) {
+        if (isArrayOrTyped(item)) found.push(path);
+      } else if (linked[i]) {
+        if (Array.isArray(item)) {
+          for (let d = 0; d < item.length; d += 1) {
+            if (isPlainObject(item[d])) {
+              collect(item[d], i + 1, `${path}[${d}].`, stack, linked, found);
+            }
+          }
+        }
+      } else if (isPlainObject(item)) {
+        collect(item, i + 1, `${path}.`, stack, linked, found);
+      }
+    }
+
+    function findArrayAttributes(trace) {
+      const found = [];
+      const schemas = [base];
+      if (trace._module && trace._module.attributes) schemas.push(trace._module.attributes);
+      for (const attributes of schemas) {
+        for (const [stack, linked] of placesIn(attributes)) {
+          collect(trace, 0, "", stack, linked, found);
+        }
+      }
+      return found;
+    }
+    findArrayAttributes.original = original;
+    schema.findArrayAttributes = findArrayAttributes;
   }
 
   // Every chart is an iframe that runs its own copy of the bundle. Compiling it takes most
