@@ -253,10 +253,11 @@ def race_scrub_traces(
     }
 
 
-# Milliseconds to wait between frames. Plotly.js starts each frame on a display refresh, so a
-# wait of 33 ms lands on every third refresh (20 frames/s) and 25 ms on every second one:
-# 1× plays at 30 frames/s, and 121 frames take about four seconds.
-_SPEEDS = {"¼×": 117, "½×": 50, "1×": 25, "2×": 10}
+# Milliseconds to wait between frames. Plotly.js starts each frame on the first display
+# refresh after the wait, so at 60 Hz a wait of 20 ms lands on every second refresh: 1× plays
+# at 30 frames/s, and 121 frames take about four seconds. 20 rather than 25 leaves 13 ms, not
+# 8, for a refresh that runs late before a frame slips to the third refresh.
+_SPEEDS = {"¼×": 117, "½×": 50, "1×": 20, "2×": 10}
 
 
 def _play_buttons() -> dict:
