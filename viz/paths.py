@@ -255,8 +255,10 @@ def race_scrub_traces(
 
 # Milliseconds to wait between frames. Plotly.js starts each frame on the first display
 # refresh after the wait, so at 60 Hz a wait of 20 ms lands on every second refresh: 1× plays
-# at 30 frames/s, and 121 frames take about four seconds. 20 rather than 25 leaves 13 ms, not
-# 8, for a refresh that runs late before a frame slips to the third refresh.
+# at about 30 frames/s, and 121 frames take about four seconds. With 25 ms a refresh running
+# 8 ms late pushed a frame to the third refresh (20 frames/s for that frame); 20 ms allows
+# 13 ms, and a late refresh now tends to bring the next frame one refresh early instead
+# (measured 30–38 frames/s on a busy machine).
 _SPEEDS = {"¼×": 117, "½×": 50, "1×": 20, "2×": 10}
 
 
