@@ -207,9 +207,10 @@
   // and live-slider redraw, for every trace (Plots.doCalcdata), and each listing walks the
   // whole attribute schema of the trace's type: a third of a live-slider redraw here. The
   // walk depends on the schema alone, so this does it once per schema and then only looks
-  // at those places in each trace: the same list, in the same order (a browser test compares
-  // it with plotly.js's own on every trace of every page). `findArrayAttributes` is public
-  // API (Plotly.PlotSchema); the shape of the walk is plotly.js 3.7.0's, pinned with it.
+  // at those places in each trace: the same list, in the same order (browser tests compare
+  // it with plotly.js's own on every trace of the Playground, Inside Adam, Sweep and Basins).
+  // `findArrayAttributes` is public API (Plotly.PlotSchema); the walk copies plotly.js
+  // 3.7.0's, pinned with it.
   function cacheArrayAttributes(plotly) {
     const schema = plotly?.PlotSchema;
     if (!schema?.crawl || !schema.findArrayAttributes || schema.findArrayAttributes.original) {
