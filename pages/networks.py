@@ -167,6 +167,7 @@ def apply_scenario() -> None:
         values.update(nn_size=scenario.network.size, nn_noise=scenario.network.noise)
     for setting in scenario.optimizers:
         values.update(setting_values(HYPERPARAMETERS, setting))
+    CONTROLS.forget_link_values(values)
     st.session_state.update(values)
 
 
@@ -243,14 +244,10 @@ with st.sidebar:
     seed = CONTROLS["nn_seed"].render()
     st.button("Reset everything", on_click=reset, width="stretch")
     st.subheader("Hyperparameters")
-    # Every bound widget is drawn on every run (see the Playground): hidden ones in expanders.
+    # Only the chosen optimizers' widgets are drawn (see the Playground).
     hyperparameters = {}
     for variant in chosen:
         with st.expander(variant, expanded=len(chosen) <= 3):
-            hyperparameters[variant] = render_hyperparameters(variant)
-    with st.expander("Optimizers not trained"):
-        for variant in [name for name in VARIANTS if name not in chosen]:
-            st.markdown(f"**{variant}**")
             hyperparameters[variant] = render_hyperparameters(variant)
     image_format = CONTROLS["nn_image"].render()
 
@@ -330,7 +327,12 @@ if dataset == "bag_of_words":
 st.subheader("The course's grid search")
 st.markdown(GRID_NOTE)
 extra = {}  # the runs shown below the main ones, for the CSV
-epsilon = hyperparameters["Adam"]["epsilon"]
+adam_epsilon = HYPERPARAMETERS["Adam"]["epsilon"].key
+epsilon = (
+    hyperparameters["Adam"]["epsilon"]
+    if "Adam" in hyperparameters
+    else CONTROLS.linked_value(adam_epsilon)
+)
 show_grid = CONTROLS["nn_grid"].render()
 if show_grid:
     try:

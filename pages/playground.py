@@ -111,6 +111,7 @@ def apply_preset() -> None:
     for name, settings in preset.settings().items():
         for hyperparameter, value in settings.items():
             values[HYPERPARAMETERS[name][hyperparameter].key] = value
+    CONTROLS.forget_link_values(values)
     st.session_state.update(values)
 
 
@@ -221,8 +222,9 @@ CONTROLS.warn_about_link()
 with st.sidebar:
     CONTROLS["pg_preset"].render(on_change=apply_preset)
     function = CONTROLS["pg_function"].render(on_change=start_of_function)
-    # Every bound widget is drawn on every run, hidden ones in collapsed expanders: a widget
-    # drawn for the first time takes the link's value even over one a preset sets in code.
+    # The custom function's widgets are drawn on every run, in a collapsed expander when not
+    # in use: a widget drawn for the first time takes the link's value even over one a preset
+    # sets in code (presets and Reset drop such values, see `Controls.forget_link_values`).
     with st.expander("Custom f(x, y)", expanded=function == CUSTOM):
         expression = CONTROLS["pg_expression"].render()
         half_width = CONTROLS["pg_range"].render(on_change=start_of_function)
@@ -239,14 +241,12 @@ with st.sidebar:
     start = (CONTROLS["pg_x"].render(left), CONTROLS["pg_y"].render(right))
     st.button("Reset everything", on_click=reset, width="stretch")
     st.subheader("Hyperparameters")
+    # Only the chosen optimizers' widgets are drawn (each costs time on every change); one taken
+    # away keeps its values in the session's link and gets them back when chosen again.
     settings = {
         variant: render_hyperparameters(variant, st.expander(variant, expanded=len(chosen) <= 3))
         for variant in chosen
     }
-    with st.expander("Optimizers not shown"):
-        for variant in [name for name in VARIANTS if name not in chosen]:
-            st.markdown(f"**{variant}**")
-            render_hyperparameters(variant, st.container())
 
 if objective is None:
     st.error(f"This function cannot be used: {literal(error, MAX_MESSAGE)}")

@@ -12,7 +12,7 @@ names the value, why it was refused and what is shown instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
@@ -292,6 +292,29 @@ class Controls:
             st.session_state[self._memory_key()] = problems
         return problems
 
+    def linked_value(self, key: str) -> Any:
+        """The value of a control that is not drawn in this run: the link's (which keeps the
+        last value it had while drawn) when the control can use it, else its default."""
+        control = self[key]
+        raw = st.query_params.get_all(key)
+        if raw:
+            value, reason = control.parse(raw)
+            if reason is None:
+                return value
+        return control.default
+
+    def forget_link_values(self, keys: Iterable[str]) -> None:
+        """Drop `keys` from the URL the page was opened with. Call it where code sets widgets
+        that may not be drawn in this run (a preset, a reset): a widget drawn for the first
+        time takes the link's value over one set in code, and a widget that is not drawn keeps
+        its link value in the session (so an optimizer taken away and back keeps its settings)."""
+        keys = [key for key in keys if st.query_params.get_all(key)]
+        if keys:
+            with get_session_state().query_params() as query:
+                for key in keys:
+                    query.remove_param(key)
+                query.set_initial_query_params_from_current()
+
     def warn_about_link(self) -> None:
         """Check the link (see `check_link`) and show what was not used, for this session."""
         self.check_link()
@@ -308,6 +331,7 @@ class Controls:
         return f"_{prefix}_link_problems"
 
     def reset(self, state: Any) -> None:
-        """Put every control back to its default (in `st.session_state`)."""
+        """Put every control back to its default (in `st.session_state`), drawn or not."""
+        self.forget_link_values(control.key for control in self.items)
         for control in self.items:
             state[control.key] = control.default

@@ -340,3 +340,23 @@ def test_generalisation_on_demand():
     assert "gap between validation and training loss" in text
     numbers = page.at.dataframe[0].value
     assert list(numbers["optimizer"]) == ["Adam", "SGD"]
+
+
+def test_only_the_chosen_optimizers_have_widgets():
+    at = Page({"nn_optimizers": ["SGD"]}).at
+    drawn = {w.key for w in at.select_slider} | {w.key for w in at.slider}
+    assert "nn_sgd_lr" in drawn
+    assert "nn_adam_lr" not in drawn and "nn_rmsprop_rho" not in drawn
+
+
+def test_the_grid_search_takes_adams_epsilon_from_the_link_when_adam_is_not_trained():
+    def grid(query: dict) -> list[np.ndarray]:
+        page = Page({"nn_epochs": "3", "nn_grid": "true", **query})
+        assert not page.at.error and not page.at.warning
+        return arrays(page.figures["nn_grid_chart"]["data"])
+
+    hidden = grid({"nn_optimizers": ["SGD"], "nn_adam_eps": "1"})
+    shown_adam = grid({"nn_optimizers": ["Adam"], "nn_adam_eps": "1"})
+    default = grid({"nn_optimizers": ["SGD"]})
+    assert all(np.array_equal(a, b) for a, b in zip(hidden, shown_adam, strict=True))
+    assert not all(np.array_equal(a, b) for a, b in zip(hidden, default, strict=True))

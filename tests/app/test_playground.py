@@ -15,7 +15,7 @@ from tests.functions.corpus import CORPUS
 from tests.markdown import shown
 from tests.plotly_data import values
 from ui.chart.payload import decode_stops
-from ui.hyperparameters import LEARNING_RATES, key_for
+from ui.hyperparameters import LEARNING_RATES, controls_for, key_for
 from viz.paths import SCRUB_POINTS
 
 TIMEOUT = 60
@@ -375,3 +375,37 @@ def test_a_huge_gradient_is_not_rendered_but_the_run_and_the_map_still_work():
     notices = " ".join(shown(c.value) for c in at.caption)
     assert "is too long to display" in notices and "characters" in notices
     assert keys(at) == ["pg_race", "pg_progress"]  # they do not depend on the formula
+
+
+def test_only_the_chosen_optimizers_have_widgets():
+    at = open_page({"pg_optimizers": ["Adam", "SGD"]})
+    drawn = {w.key for w in at.select_slider} | {w.key for w in at.number_input}
+    assert key_for("pg", "Adam", "learning_rate") in drawn
+    assert key_for("pg", "AdamW", "learning_rate") not in drawn
+    assert key_for("pg", "RMSProp", "rho") not in drawn
+
+
+def test_a_preset_wins_over_a_linked_value_of_an_optimizer_not_shown():
+    # The link sets AMSGrad's α while AMSGrad is not shown; a preset then brings AMSGrad in
+    # with its own α, which is what its widget and path must show.
+    amsgrad = key_for("pg", "AMSGrad", "learning_rate")
+    at = open_page({amsgrad: "0.005"})
+    at.selectbox(key="pg_preset").set_value("small-beta2").run()
+    assert widget(at, amsgrad).value == 0.1
+    assert any(label.startswith("AMSGrad (α=0.1,") for label in paths(race(at)))
+
+
+def test_reset_forgets_a_linked_value_of_an_optimizer_not_shown():
+    nesterov = key_for("pg", "Nesterov", "learning_rate")
+    at = open_page({nesterov: "0.05"})
+    next(b for b in at.button if b.label == "Reset everything").click().run()
+    at.multiselect(key="pg_optimizers").set_value(["Nesterov"]).run()
+    default = controls_for("pg", DEFAULT.settings())["Nesterov"]["learning_rate"].default
+    assert default != 0.05 and widget(at, nesterov).value == default
+
+
+def test_a_linked_value_of_an_optimizer_not_shown_is_used_once_it_is_shown():
+    adagrad = key_for("pg", "Adagrad", "learning_rate")
+    at = open_page({adagrad: "0.05"})
+    at.multiselect(key="pg_optimizers").set_value(["Adagrad"]).run()
+    assert widget(at, adagrad).value == 0.05

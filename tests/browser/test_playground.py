@@ -338,3 +338,22 @@ def test_a_preset_beats_a_link_value_for_a_hidden_optimizer(page, app_url):
     names = list(race_paths(page))
     assert "SGD + momentum (α=0.0002, μ=0.9)" in names
     assert page.console_errors == []
+
+
+def test_an_optimizer_taken_away_and_back_keeps_its_settings(page, app_url):
+    # Only the chosen optimizers have widgets; one taken away keeps its link value.
+    page.goto(app_url + "/?pg_optimizers=Adam&pg_optimizers=SGD&pg_sgd_lr=0.005")
+    wait_for_app(page, CHARTS)
+    assert "SGD (α=0.005)" in race_paths(page)
+    page.get_by_role("button", name="Remove SGD").first.click()
+    wait_for_chart(page, "pg_race", "!gd._fullData.some(t => t.name?.startsWith('SGD ('))")
+    wait_for_app(page, CHARTS)
+    assert page.get_by_role("slider", name="α — learning rate").count() == 1  # Adam's only
+    page.get_by_role("combobox", name="Optimizers to compare").click()
+    page.get_by_role("option", name="SGD", exact=True).click()
+    wait_for_chart(page, "pg_race", "gd._fullData.some(t => t.name?.startsWith('SGD ('))")
+    wait_for_app(page, CHARTS)
+    assert "SGD (α=0.005)" in race_paths(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('pg_sgd_lr')")
+    assert query(page)["pg_sgd_lr"] == ["0.005"]
+    assert page.console_errors == []
