@@ -4,13 +4,14 @@ the browser's events dispatched to the page's callbacks."""
 from __future__ import annotations
 
 import json
+import re
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.chart as chart_module
 from ui.chart import decode_message
+from ui.chart.payload import TWO_D_TRACES
 
 
 def page():
@@ -119,5 +120,15 @@ def test_the_vendored_bundles_are_pinned_together_with_their_licence():
     assert f'window.PLOTLY_VERSION = "{version}";' in (vendor / "version.js").read_text()
     assert "MIT License" in (vendor / "LICENSE").read_text()
     readme = (vendor / "README.md").read_text()
-    assert "plotly.js-cartesian-dist-min" in readme and "plotly.js-gl3d-dist-min" in readme
-    assert np.all([version in line for line in readme.splitlines() if "-dist-min` |" in line])
+    rows = [line for line in readme.splitlines() if line.startswith("| `plotly.js")]
+    assert len(rows) == 2 and all(f"| {version} |" in row for row in rows)
+    assert "`plotly.js-gl3d-dist-min`" in rows[1] and "`plotly-cartesian.min.js`" in rows[0]
+    # The 2-D bundle is built from the pinned plotly.js by ui/chart/build, traces as listed.
+    build = chart_module.FRONTEND.parent / "build"
+    manifest = json.loads((build / "package.json").read_text())
+    assert manifest["dependencies"]["plotly.js"] == version
+    lock = json.loads((build / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == version
+    entry = (build / "entry.js").read_text()
+    registered = set(re.findall(r'require\("plotly.js/lib/(\w+)"\)', entry)) - {"core"}
+    assert registered | {"scatter"} == set(TWO_D_TRACES)  # scatter is in the core

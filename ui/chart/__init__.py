@@ -6,8 +6,9 @@ Use `chart()` wherever a page would call `st.plotly_chart`:
         -> ChartValue  # {"click": Click | None, "scrub": {name: value}}
 
 - `fig` is a plotly Figure or its dict, straight from a `viz/` builder.
-- It draws with a pinned partial plotly.js (`frontend/vendor/`, 1.4 MB; a figure with 3-D
-  traces loads the gl3d bundle instead), never Streamlit's 4.7 MB plotly.js.
+- It draws with a pinned partial plotly.js built from npm (`frontend/vendor/`, 1.1 MB: scatter
+  and heatmap, all the 2-D figures use; a figure with 3-D traces loads the gl3d bundle
+  instead), never Streamlit's 4.7 MB plotly.js.
 - A rerun updates the same graph with `Plotly.react`: no remount, so zoom, pan and hidden
   legend entries survive. `layout.uirevision` defaults to the key; a figure that changes its
   own `uirevision` resets the view. Animation frames are replaced, so the figure's Play/Pause

@@ -40,6 +40,8 @@ SCRUB_ROW_HEIGHT = 40  # pixels per live slider under the plot
 THREE_D_TRACES = frozenset(
     {"surface", "scatter3d", "mesh3d", "cone", "streamtube", "isosurface", "volume"}
 )
+# What the vendored 2-D bundle draws (ui/chart/build/entry.js): the app needs no other trace.
+TWO_D_TRACES = frozenset({"scatter", "heatmap"})
 
 PiecePath = tuple[str | int, ...]  # where a piece goes in a message's body
 
@@ -126,9 +128,19 @@ def plain_figure(fig: Any) -> dict[str, Any]:
 
 
 def bundle_of(spec: Mapping[str, Any]) -> str:
-    """ "gl3d" when a trace needs WebGL 3-D (surface, scatter3d, ...), else "cartesian"."""
+    """ "gl3d" when a trace needs WebGL 3-D (surface, scatter3d, ...), else "cartesian"; a
+    2-D trace type the cartesian bundle lacks is refused here, not left blank in the browser."""
     types = {trace.get("type", "scatter") for trace in spec["data"]}
-    return "gl3d" if types & THREE_D_TRACES else "cartesian"
+    if types & THREE_D_TRACES:
+        return "gl3d"
+    missing = types - TWO_D_TRACES
+    if missing:
+        raise ValueError(
+            f"the chart's plotly.js bundle draws {', '.join(sorted(TWO_D_TRACES))} traces, "
+            f"not {', '.join(sorted(missing))}: add them to ui/chart/build/entry.js and "
+            "TWO_D_TRACES, then run ui/chart/refresh.py"
+        )
+    return "cartesian"
 
 
 def plot_height(layout: Mapping[str, Any], height: int | None) -> int:
