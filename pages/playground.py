@@ -23,7 +23,7 @@ from viz.curves import progress_figure
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.paths import race_figure, race_scrub_traces, surface_figure
 from viz.style import chart_config, format_number
-from viz.tables import summary_table
+from viz.tables import as_text, summary_table
 
 ensure_app_shell()
 
@@ -344,7 +344,8 @@ with side:
         st.caption("This function has no known minimum, so only the loss is plotted.")
 
 st.subheader("Summary")
-st.dataframe(summary_table(objective, runs), hide_index=True, width="stretch")
+# A static table: the interactive grid's script alone costs a first visit about half a second.
+st.table(as_text(summary_table(objective, runs)), hide_index=True)
 
 st.subheader("Take it with you")
 st.caption(

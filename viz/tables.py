@@ -1,4 +1,4 @@
-"""Summary tables of runs, as pandas DataFrames ready for `st.dataframe` and CSV."""
+"""Summary tables of runs, as pandas DataFrames ready for `st.table`, `st.dataframe` and CSV."""
 
 from __future__ import annotations
 
@@ -48,3 +48,16 @@ def summary_table(objective: Objective, runs: Mapping[str, Trajectory]) -> pd.Da
             }
         )
     return pd.DataFrame(rows)
+
+
+def as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its numbers written the app's one way (`format_number`, four significant
+    digits) and missing ones as "—": for a static table, where 1e-12 must not read 0.0000.
+
+    >>> as_text(pd.DataFrame({"loss": [1.5e-12, np.nan], "name": ["a", "b"]})).values.tolist()
+    [['1.5e-12', 'a'], ['—', 'b']]
+    """
+    out = table.copy()
+    for column in out.columns[out.dtypes.map(pd.api.types.is_float_dtype)]:
+        out[column] = [format_number(v, 4) if np.isfinite(v) else "—" for v in out[column]]
+    return out

@@ -78,7 +78,7 @@ def test_default_page_shows_the_race(default_page):
     assert len(race["frames"]) == 121
     assert not at.warning
     assert len(at.get("download_button")) == 4
-    assert at.dataframe[0].value.shape[0] == 3
+    assert at.table[0].value.shape[0] == 3
 
 
 def test_function_control_changes_landscape_and_paths():

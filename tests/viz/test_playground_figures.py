@@ -29,7 +29,7 @@ from viz.paths import (
     surface_figure,
 )
 from viz.style import OPTIMIZER_COLORS, color_of
-from viz.tables import summary_table
+from viz.tables import as_text, summary_table
 
 ROSENBROCK = get_function("rosenbrock")
 
@@ -262,3 +262,14 @@ def test_race_scrub_traces_replace_one_runs_path_and_marker(runs, landscape):
         np.testing.assert_allclose(
             swaps[heads]["y"][stop, others], [figure.data[heads].y[k] for k in others], rtol=1e-6
         )
+
+
+def test_summary_table_as_text_keeps_small_numbers_readable(runs):
+    table = summary_table(ROSENBROCK, runs)
+    text = as_text(table)
+    assert list(text.columns) == list(table.columns)
+    for column in ("final loss", "best loss", "path length"):
+        for shown, value in zip(text[column], table[column], strict=True):
+            assert float(shown) == pytest.approx(value, rel=1e-3)  # four significant digits
+    assert as_text(table.assign(**{"final loss": 3e-13}))["final loss"].iloc[0] == "3e-13"
+    assert list(text["diverged at step"]) == list(table["diverged at step"])
