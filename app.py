@@ -1,7 +1,14 @@
-"""Adam Lab: the entry point. Shared page setup and navigation over the pages in pages/."""
+"""Adam Lab: the entry point. Shared page setup and navigation over the pages in pages/.
 
+`streamlit run app.py` finds the `st.App` below and serves this same file through it, so that
+the server imports what the pages need before its first visitor; each session runs the file
+as `__main__`.
+"""
+
+import asyncio
 import gc
 import importlib
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
@@ -40,21 +47,41 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-st.set_page_config(page_title="Adam Lab", page_icon="🧭", layout="wide")
-settle_memory()
+# Imported before the first visitor (below). Not ui.chart: it declares its component when
+# imported, and a component declared before the server's runtime exists is never served.
+WARM_UP = tuple(module for module in SERVER_WIDE if module != "ui.chart")
 
-pages = {
-    "Learn": [
-        st.Page("pages/playground.py", title="Playground", icon=":material/route:", default=True),
-        st.Page("pages/inside_adam.py", title="Inside Adam", icon=":material/functions:"),
-        st.Page("pages/networks.py", title="Networks", icon=":material/hub:"),
-    ],
-    "Experiments": [
-        st.Page("pages/sweep.py", title="Sweep", icon=":material/grid_on:", url_path="experiments"),
-        st.Page("pages/basins.py", title="Basins", icon=":material/scatter_plot:"),
-        st.Page("pages/noise.py", title="Noise", icon=":material/grain:"),
-    ],
-}
-navigation = st.navigation(pages)
-st.sidebar.caption("Adam Lab — how gradient-based optimizers work")
-navigation.run()
+
+@asynccontextmanager
+async def warm_up(_app: st.App):
+    """Before the server takes its first visitor: import what the pages draw with (about a
+    second), so that the first visitor of a fresh server does not wait for it."""
+    await asyncio.to_thread(lambda: [importlib.import_module(module) for module in WARM_UP])
+    yield
+
+
+if __name__ == "__main__":  # a session's run of this script
+    st.set_page_config(page_title="Adam Lab", page_icon="🧭", layout="wide")
+    settle_memory()
+
+    pages = {
+        "Learn": [
+            st.Page(
+                "pages/playground.py", title="Playground", icon=":material/route:", default=True
+            ),
+            st.Page("pages/inside_adam.py", title="Inside Adam", icon=":material/functions:"),
+            st.Page("pages/networks.py", title="Networks", icon=":material/hub:"),
+        ],
+        "Experiments": [
+            st.Page(
+                "pages/sweep.py", title="Sweep", icon=":material/grid_on:", url_path="experiments"
+            ),
+            st.Page("pages/basins.py", title="Basins", icon=":material/scatter_plot:"),
+            st.Page("pages/noise.py", title="Noise", icon=":material/grain:"),
+        ],
+    }
+    navigation = st.navigation(pages)
+    st.sidebar.caption("Adam Lab — how gradient-based optimizers work")
+    navigation.run()
+else:  # `streamlit run app.py` imports this file to serve it (st.App), and warms up first
+    app = st.App(__file__, lifespan=warm_up)

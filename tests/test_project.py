@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
@@ -36,3 +39,34 @@ def test_runtime_requirements_are_the_agreed_ones_with_ranges():
     names = {re.split(r"[<>=!~ ]", line)[0].lower() for line in lines}
     assert names >= {"streamlit", "numpy", "plotly", "pandas", "sympy"}
     assert all(re.search(r">=.*<", line) for line in lines), "each requirement needs a range"
+
+
+def test_streamlit_run_serves_the_app_through_st_app_which_warms_up_first():
+    # `streamlit run app.py` looks for an st.App in the file (without running it) and then
+    # serves it with uvicorn; the App's lifespan imports the heavy modules before any visitor.
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    assert discover_asgi_app(ROOT / "app.py").is_asgi_app
+    script = """
+import asyncio, json, sys
+import app
+before = [m for m in app.WARM_UP if m in sys.modules]
+
+async def start():
+    async with app.warm_up(app.app):
+        return [m for m in app.WARM_UP if m in sys.modules]
+
+after = asyncio.run(start())
+print(json.dumps([type(app.app).__name__, app.app.script_path.name, list(app.WARM_UP),
+                  before, after, "ui.chart" in sys.modules]))
+"""
+    shown = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    kind, script_name, warm, before, after, chart = json.loads(shown.strip().splitlines()[-1])
+    assert (kind, script_name) == ("App", "app.py")
+    # Imported as a module, the file builds the App and draws nothing; the warm-up imports
+    # the heavy modules, and leaves the chart (which declares its component) to a session.
+    assert {"pandas", "plotly.graph_objects", "viz.paths"} <= set(warm)
+    assert "pandas" not in before and "viz.paths" not in before
+    assert after == warm and not chart
