@@ -96,7 +96,7 @@ def _build(version: str, folder: Path) -> str:
         "* Copyright 2012-2026, Plotly, Inc.\n* All rights reserved.\n"
         "* Licensed under the MIT license\n*/\n"
     )
-    out.write_text(header + out.read_text())
+    out.write_text(header + out.read_text(encoding="utf-8"), encoding="utf-8")
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(work / name, BUILD / name)
     esbuild = json.loads((work / "node_modules/esbuild/package.json").read_text())["version"]
