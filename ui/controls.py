@@ -282,13 +282,7 @@ class Controls:
         the first widget of the page is drawn."""
         problems = self.check_query(st.query_params)
         if problems:
-            # Streamlit seeds a widget from the URL it was opened with, not from the current
-            # query, so the refused values leave both (through its QueryParams object, the
-            # same calls Streamlit makes when it drops a value it cannot parse itself).
-            with get_session_state().query_params() as query:
-                for problem in problems:
-                    query.remove_param(problem.key)
-                query.set_initial_query_params_from_current()
+            self.forget_link_values(problem.key for problem in problems)
             st.session_state[self._memory_key()] = problems
         return problems
 
@@ -310,6 +304,9 @@ class Controls:
         its link value in the session (so an optimizer taken away and back keeps its settings)."""
         keys = [key for key in keys if st.query_params.get_all(key)]
         if keys:
+            # Streamlit seeds a widget from the URL it was opened with, not from the current
+            # query, so the values leave both (through its QueryParams object, the same calls
+            # Streamlit makes when it drops a value it cannot parse itself).
             with get_session_state().query_params() as query:
                 for key in keys:
                     query.remove_param(key)
