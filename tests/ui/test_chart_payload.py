@@ -206,10 +206,12 @@ def test_only_3d_traces_need_the_gl3d_bundle(trace, bundle):
     assert decode_message(message.data)["bundle"] == message.bundle == bundle
 
 
-def test_a_2d_trace_the_bundle_lacks_is_refused_by_name():
-    with pytest.raises(ValueError, match="draws heatmap, scatter traces, not bar"):
+def test_a_trace_the_bundle_lacks_is_refused_by_name():
+    cartesian = r"cartesian plotly\.js bundle draws heatmap, scatter traces, not bar:"
+    with pytest.raises(ValueError, match=cartesian):
         bundle_of(plain_figure({"data": [{"type": "scatter"}, {"type": "bar"}]}))
-    assert bundle_of(plain_figure({"data": [{"type": "bar"}, {"type": "surface"}]})) == "gl3d"
+    with pytest.raises(ValueError, match=r"gl3d plotly\.js bundle draws .*, not bar, heatmap:"):
+        bundle_of(plain_figure({"data": [{"type": t} for t in ("bar", "surface", "heatmap")]}))
 
 
 def test_non_finite_numbers_become_null_so_the_browser_can_parse_them():

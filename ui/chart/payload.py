@@ -129,18 +129,21 @@ def plain_figure(fig: Any) -> dict[str, Any]:
 
 def bundle_of(spec: Mapping[str, Any]) -> str:
     """ "gl3d" when a trace needs WebGL 3-D (surface, scatter3d, ...), else "cartesian"; a
-    2-D trace type the cartesian bundle lacks is refused here, not left blank in the browser."""
+    trace type the chosen bundle lacks is refused here, not left blank in the browser."""
     types = {trace.get("type", "scatter") for trace in spec["data"]}
     if types & THREE_D_TRACES:
-        return "gl3d"
-    missing = types - TWO_D_TRACES
+        bundle, drawn = "gl3d", THREE_D_TRACES | {"scatter"}
+    else:
+        bundle, drawn = "cartesian", TWO_D_TRACES
+    missing = types - drawn
     if missing:
         raise ValueError(
-            f"the chart's plotly.js bundle draws {', '.join(sorted(TWO_D_TRACES))} traces, "
-            f"not {', '.join(sorted(missing))}: add them to ui/chart/build/entry.js and "
-            "TWO_D_TRACES, then run ui/chart/refresh.py"
+            f"the chart's {bundle} plotly.js bundle draws {', '.join(sorted(drawn))} traces, "
+            f"not {', '.join(sorted(missing))}: the 2-D one is built from "
+            "ui/chart/build/entry.js (add the trace there and to TWO_D_TRACES, then run "
+            "ui/chart/refresh.py)"
         )
-    return "cartesian"
+    return bundle
 
 
 def plot_height(layout: Mapping[str, Any], height: int | None) -> int:
