@@ -43,16 +43,19 @@ def numbers(text: str) -> list[float]:
     return [float(n.replace("−", "-")) for n in re.findall(NUMBER, text)]
 
 
-def cell_centre(chart, column: int, row: int, axis: str = "xy") -> tuple[float, float]:
-    """Page coordinates of cell (row, column) of a grid drawn in cell units on `axis`."""
-    box = chart.locator(f".draglayer .{axis} .nsewdrag").first.bounding_box()
+def cell_centre(chart, column: int, row: int, axis: str = "xy"):
+    """The plot area of `axis` and where in it the centre of cell (row, column) of a grid drawn
+    in cell units is: `area.click(position=position)`. Positions relative to the area stay right
+    if the page above the chart changes height between reading them and clicking."""
+    area = chart.locator(f".draglayer .{axis} .nsewdrag").first
+    box = area.bounding_box()
     x_range, y_range = chart.evaluate(
         f"""gd => {{ const l = gd._fullLayout, s = gd._fullLayout._plots['{axis}'];
             return [s.xaxis.range, s.yaxis.range]; }}"""
     )
-    x = box["x"] + (column - x_range[0]) / (x_range[1] - x_range[0]) * box["width"]
-    y = box["y"] + (1 - (row - y_range[0]) / (y_range[1] - y_range[0])) * box["height"]
-    return x, y
+    x = (column - x_range[0]) / (x_range[1] - x_range[0]) * box["width"]
+    y = (1 - (row - y_range[0]) / (y_range[1] - y_range[0])) * box["height"]
+    return area, {"x": x, "y": y}
 
 
 # True when the ring marking the chosen cell on axis arg[2] is at (row, column) = arg[:2].
@@ -91,13 +94,13 @@ def test_sweep_heatmap_draws_and_a_click_shows_that_cells_run(page, app_url):
 
     row, column = ny - 6, 4
     assert (row, column) != best
-    x, y = cell_centre(heatmap, column, row)
-    page.mouse.move(x, y)
+    area, position = cell_centre(heatmap, column, row)
+    area.hover(position=position)
     label = heatmap.locator(".hoverlayer .hovertext").first
     label.wait_for()
     hover = label.text_content()
     assert "click: path and loss" in hover
-    page.mouse.click(x, y)
+    area.click(position=position)
     wait_for_chart(page, "ex_sweep_path", "gd._fullLayout.title.text !== arg", before)
     settle(page, "Sweep")
     wait_for_chart(page, "ex_sweep_chart", RING_AT, [row, column, "x"])
@@ -126,8 +129,8 @@ def test_basin_maps_draw_and_a_click_shows_both_paths_from_that_start(page, app_
 
     # Click the start at the upper right of the right-hand (Adam) map.
     row, column = 90, 85
-    x, y = cell_centre(maps, column, row, "x2y2")
-    page.mouse.click(x, y)
+    area, position = cell_centre(maps, column, row, "x2y2")
+    area.click(position=position)
     wait_for_chart(page, "ex_basins_path", "gd._fullLayout.title.text !== arg", before)
     settle(page, "Basins")
     for axis in ("x", "x2"):

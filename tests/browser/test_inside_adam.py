@@ -88,8 +88,8 @@ def test_clicking_the_path_selects_that_step(page, app_url):
     missing = open_page(page, app_url)
     path = chart(page, "ia_path")
     path.scroll_into_view_if_needed()
-    # The plot area in page coordinates, and where the 21st click target is inside it.
-    box = path.locator(".draglayer .xy .nsewdrag").first.bounding_box()
+    # The plot area, and where the 21st click target is inside it.
+    area = path.locator(".draglayer .xy .nsewdrag").first
     x, y = path.evaluate(
         """gd => {
             // Report the step of the point Plotly picks (the path may pass close to itself).
@@ -100,10 +100,10 @@ def test_clicking_the_path_selects_that_step(page, app_url):
             return [xa.l2p(t.x[i]), ya.l2p(t.y[i])];
         }"""
     )
-    page.mouse.move(box["x"] + x, box["y"] + y)
+    area.hover(position={"x": x, "y": y})
     # Plotly picks the point under the pointer as the hover label shows it.
     path.locator(".hoverlayer .hovertext").first.wait_for()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    area.click(position={"x": x, "y": y})
     wait_for_chart(page, "ia_path", "gd.ownerDocument.defaultView.clickedStep !== undefined")
     step = path.evaluate("gd => gd.ownerDocument.defaultView.clickedStep")
     assert step > 10
