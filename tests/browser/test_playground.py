@@ -145,12 +145,13 @@ def test_a_live_slider_redraws_the_path_without_a_rerun_and_sets_the_widget_on_r
     runs, sent, draws = script_runs(page), frames["sent"], chart_stats(page, "pg_race")["draws"]
 
     # Press on the thumb and drag it to the right, about one stop per move.
-    live.scroll_into_view_if_needed()
-    box = live.bounding_box()
     stops, start = int(live.get_attribute("max")), int(live.input_value())
-    step = (box["width"] - 16) / stops  # the thumb's centre stays 8 pixels from either end
+    width = live.bounding_box()["width"]
+    step = (width - 16) / stops  # the thumb's centre stays 8 pixels from either end
+    # Onto the thumb, relative to the slider, which Playwright scrolls to and waits to be still.
+    live.hover(position={"x": 8 + step * start, "y": live.bounding_box()["height"] / 2})
+    box = live.bounding_box()
     x, y = box["x"] + 8 + step * start, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
     page.mouse.down()
     drawn = []
     for move in range(1, 7):
