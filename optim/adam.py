@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal, NamedTuple
 
 import numpy as np
 
-from optim.base import Hyper, Optimizer, check_range, decoupled_decay, zeros_like
+from optim.base import Hyper, Optimizer, check_range, decoupled_decay, power, zeros_like
 
 
 class AdamState(NamedTuple):
@@ -157,11 +157,12 @@ class Adam(Optimizer):
             new_params = new_params - decay  # … − α·λ·θ_{t−1} (decoupled weight decay)
         return new_params, new_state
 
+    # β1ᵗ and β2ᵗ through `power`: the C library's pow for a batch's β's too, as for one run's.
     def _bc1(self, hp: dict[str, Hyper], t: Any) -> Any:
-        return 1 - hp["beta1"] ** t if self.bias_correction else 1.0  # 1 − β1ᵗ
+        return 1 - power(hp["beta1"], t, self._powers) if self.bias_correction else 1.0  # 1 − β1ᵗ
 
     def _bc2(self, hp: dict[str, Hyper], t: Any) -> Any:
-        return 1 - hp["beta2"] ** t if self.bias_correction else 1.0  # 1 − β2ᵗ
+        return 1 - power(hp["beta2"], t, self._powers) if self.bias_correction else 1.0  # 1 − β2ᵗ
 
     def _v_hat_max(self, state: AdamState, bc2: Any) -> np.ndarray | None:
         """AMSGrad's largest v̂ so far (None without AMSGrad): see `AdamRules.amsgrad_max_of`."""

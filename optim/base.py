@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, NamedTuple
 
@@ -63,6 +64,39 @@ def check_range(
     return array
 
 
+def power(base: Any, exponent: Any, known: dict | None = None) -> Any:
+    """`base ** exponent`, every element through the C library's `pow`, as Python floats (and
+    PyTorch's bias corrections) compute it.
+
+    NumPy's vectorised `power` (its AVX-512 loops) may differ from `pow` in the last bit, so a
+    batch of runs would not equal the same runs one by one on such a CPU. For an array `base`
+    and a number `exponent` (β's of a batch at step t), `pow` runs once per distinct value of
+    `base`; pass a dict as `known` to keep each array's distinct values between calls (the
+    array must not change while it is kept there).
+
+    >>> betas = np.array([0.9, 0.999, 0.9])
+    >>> power(betas, 7).tolist() == [0.9**7, 0.999**7, 0.9**7]
+    True
+    >>> power(0.9, np.arange(3)).tolist() == [1.0, 0.9, 0.9**2]
+    True
+    """
+    if not isinstance(base, np.ndarray) and not isinstance(exponent, np.ndarray):
+        return base**exponent
+    if isinstance(base, np.ndarray) and not isinstance(exponent, np.ndarray):
+        entry = known.get(id(base)) if known is not None else None
+        if entry is None or entry[0] is not base:
+            values, inverse = np.unique(base, return_inverse=True)
+            entry = (base, values.tolist(), inverse.reshape(base.shape))
+            if known is not None:
+                if len(known) >= 8:  # a few arrays per optimizer; never a growing pile
+                    known.clear()
+                known[id(base)] = entry  # holds `base`, so its id is not reused meanwhile
+        _, values, inverse = entry
+        return np.array([math.pow(v, exponent) for v in values])[inverse]
+    base, exponent = np.broadcast_arrays(np.asarray(base, dtype=float), exponent)
+    return np.vectorize(math.pow, otypes=[float])(base, exponent)
+
+
 def decoupled_decay(learning_rate: Hyper, weight_decay: Hyper, params: np.ndarray) -> Any:
     """α_t·λ·θ_{t−1}: what decoupled weight decay takes off the parameters at step t."""
     return learning_rate * weight_decay * params
@@ -107,6 +141,7 @@ class Optimizer:
             for key, value in self.hyperparameters().items()
         }
         object.__setattr__(self, "_expanded", expanded)
+        object.__setattr__(self, "_powers", {})  # `power`'s distinct values of array β's
 
     # -- to be provided by subclasses (each declares `convention: str = "pytorch"` last) ----
     def _validate(self) -> None:  # pragma: no cover - every subclass overrides it
