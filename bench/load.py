@@ -5,11 +5,14 @@ protocol (no browser competes for the CPU).
     python bench/load.py --students 30 --processes 2    # two processes behind nginx
     python bench/load.py --table                        # 1, 10, 30 students x 1, 2 processes
     python bench/load.py --table --gc both              # ... each with post-run GC on and off
+    python bench/load.py --students 30 --processes 2 --static both   # static files from nginx
+                                                        # (the class's setup) or Streamlit
     python bench/load.py --url http://127.0.0.1:8500 --server-pid 4242 --server-pid 4243
 
-Each student opens the Playground (`/`) the way the browser does (GET /, the health and
-host-config checks, then the websocket `/_stcore/stream` and a `rerun_script` BackMsg with the
-query string and page), waits for the first run to finish, then every `--interval` ±
+Each student opens the Playground (`/`) the way the browser does (GET /, the files the page
+names and the chart's files over six connections, gzip accepted; the health and host-config
+checks, then the websocket `/_stcore/stream` and a `rerun_script` BackMsg with the query
+string and page), waits for the first run to finish, then every `--interval` ±
 `--jitter` seconds moves a slider: Adam's α (`pg_adam_lr`, a select-slider over
 ui.hyperparameters.LEARNING_RATES, one to three stops) or the step count (`pg_steps`). A change
 is a rerun BackMsg carrying every widget's current state (as the browser's widget manager sends
@@ -17,7 +20,8 @@ them), and its latency is the time from sending it to the rerun's `script_finish
 the last message of the run. Errors: exception elements in the deltas, compile errors,
 disconnects, and changes that take longer than `--timeout`.
 
-Reports p50/p95/max latency, changes, errors, first-load times, the server's RSS (VmRSS summed
+Reports p50/p95/max latency, changes, errors, first-load times (the first run over the
+websocket, and the whole page load from its first request), the server's RSS (VmRSS summed
 over the Streamlit processes and their children, sampled every 0.5 s: peak and end) and CPU
 time. Talks to 127.0.0.1 only. Prints figures; asserts nothing (tests/load does).
 """
@@ -31,12 +35,14 @@ import http.cookiejar
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
 import urllib.parse
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +54,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from serve.classroom import ROOT, ROUTE_COOKIE, Classroom
+from serve.classroom import CHART_COMPONENTS, ROOT, ROUTE_COOKIE, Classroom
 
 MAX_STUDENTS = 200
 MAX_DURATION = 600.0  # seconds: a load test is a bounded experiment, never a soak by accident
@@ -58,6 +64,16 @@ ALPHA, STEPS = "pg_adam_lr", "pg_steps"
 ALPHA_STOPS = (1, 2, 3)
 STEPS_STRIDES = range(1, 21)  # x the slider's step (10): up to 200 steps at a time
 SAMPLE_EVERY = 0.5  # seconds between RSS samples
+# The files a browser fetches while the page starts: those index.html names (Streamlit's
+# scripts, styles, fonts; it fetches about as many more as the page's elements need them),
+# and the chart component's page, script and plotly.js bundle.
+ASSET = re.compile(r'(?:src|href)="\./(static/[^"]+)"')
+CHART_ASSETS = tuple(
+    f"/component/{CHART_COMPONENTS[0]}/{name}"
+    for name in ("index.html", "chart.js", "vendor/version.js", "vendor/plotly-cartesian.min.js")
+)
+BROWSER_CONNECTIONS = 6  # a browser's parallel connections to one host
+_OPENING = ThreadPoolExecutor(max_workers=64, thread_name_prefix="student-open")
 
 
 def check_url(url: str) -> str:
@@ -194,9 +210,14 @@ class Student:
     rerun to finish; both return the `Run`. Only 127.0.0.1 is accepted.
     """
 
-    def __init__(self, url: str, timeout: float = 30.0, keep_elements: bool = False) -> None:
+    def __init__(
+        self, url: str, timeout: float = 30.0, keep_elements: bool = False, assets: bool = True
+    ) -> None:
         self.url = check_url(url)
         self.timeout = timeout
+        self.assets = assets  # fetch the page's files like a browser (see ASSET)
+        self.asset_bytes = 0
+        self.page_seconds = float("nan")
         self.keep_elements = keep_elements  # collect each run's elements (for tests)
         self.widgets: dict[str, Widget] = {}
         self.query: list[tuple[str, str]] = []  # the page's URL parameters, in order
@@ -214,20 +235,36 @@ class Student:
         return next((c.value for c in self.cookies if c.name == ROUTE_COOKIE), "")
 
     # -- connection ------------------------------------------------------------------------
-    def _get(self, path: str) -> None:
+    def _get(self, path: str) -> bytes:
         opener = urllib.request.build_opener(
             urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.cookies)
         )
-        with opener.open(self.url + path, timeout=self.timeout) as response:
-            response.read()
+        # Like a browser: compressed if the server offers it (the bytes are only counted).
+        request = urllib.request.Request(self.url + path, headers={"Accept-Encoding": "gzip"})
+        with opener.open(request, timeout=self.timeout) as response:
+            return response.read()
+
+    def _fetch_all(self, paths: list[str]) -> None:
+        """`paths` over a browser's six connections."""
+        with ThreadPoolExecutor(BROWSER_CONNECTIONS) as connections:
+            self.asset_bytes += sum(map(len, connections.map(self._get, paths)))
+
+    def _load_page(self) -> None:
+        """The page, the files it names, and the frontend's checks."""
+        html = self._get("/").decode("utf-8", errors="replace")
+        if self.assets:
+            self._fetch_all([f"/{path}" for path in ASSET.findall(html)])
+        for path in ("/_stcore/health", "/_stcore/host-config"):
+            self._get(path)
 
     async def open(self) -> Run:
-        """Load the page like a browser, open the websocket and wait for the first run."""
-        # The page itself, then the checks the frontend makes before it opens the websocket.
-        # Through the proxy the first response carries the route cookie that keeps every later
-        # request of this "browser" on one Streamlit process.
-        for path in ("/", "/_stcore/health", "/_stcore/host-config"):
-            await asyncio.to_thread(self._get, path)
+        """Load the page like a browser, open the websocket and wait for the first run;
+        `page_seconds` is the whole load, from the first request to the end of that run."""
+        # The page itself and its files, then the checks the frontend makes before it opens
+        # the websocket. Through the proxy the first response carries the route cookie that
+        # keeps every later request of this "browser" on one Streamlit process.
+        start = time.monotonic()
+        await asyncio.get_running_loop().run_in_executor(_OPENING, self._load_page)
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
         xsrf = next((c.value for c in self.cookies if c.name == "_streamlit_xsrf"), "")
         ws_url = "ws" + self.url[len("http") :] + "/_stcore/stream"
@@ -240,7 +277,13 @@ class Student:
             proxy=None,
             open_timeout=self.timeout,
         )
-        return await self._rerun()
+        first = await self._rerun()
+        if self.assets:  # the charts' frames load once their elements have arrived
+            await asyncio.get_running_loop().run_in_executor(
+                _OPENING, self._fetch_all, list(CHART_ASSETS)
+            )
+        self.page_seconds = time.monotonic() - start
+        return first
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -452,7 +495,8 @@ class LoadResult:
     students: int
     duration: float
     latencies: list[float] = field(default_factory=list)
-    first_loads: list[float] = field(default_factory=list)
+    first_loads: list[float] = field(default_factory=list)  # the first run's websocket time
+    page_loads: list[float] = field(default_factory=list)  # from the first request on
     errors: Counter = field(default_factory=Counter)
     error_samples: list[str] = field(default_factory=list)
     nbytes: int = 0
@@ -499,6 +543,10 @@ class LoadResult:
             if self.first_loads
             else None,
             "first_load_max_s": round(max(self.first_loads), 3) if self.first_loads else None,
+            "page_load_p50_s": round(statistics.median(self.page_loads), 3)
+            if self.page_loads
+            else None,
+            "page_load_max_s": round(max(self.page_loads), 3) if self.page_loads else None,
             "errors": self.error_count,
             "error_kinds": dict(self.errors),
             "error_samples": self.error_samples,
@@ -570,6 +618,7 @@ async def _study(
     if first.errors:
         return False
     result.first_loads.append(first.seconds)
+    result.page_loads.append(student.page_seconds)
     while True:
         pause = rng.uniform(interval - jitter, interval + jitter)
         if time.monotonic() + pause >= deadline:
@@ -659,11 +708,14 @@ class Setup:
     processes: int
     proxy: bool
     gc_off: bool
+    nginx_static: bool = True  # with the proxy: nginx serves the static files (the default)
 
     @property
     def label(self) -> str:
         served = f"{self.processes} process{'es' if self.processes > 1 else ''}"
         served += " + nginx" if self.proxy else ""
+        if self.proxy and not self.nginx_static:
+            served += " (static files from Streamlit)"
         return f"{served}, GC {'off' if self.gc_off else 'on'}"
 
 
@@ -680,7 +732,14 @@ async def _warm_up(urls: list[str], timeout: float) -> None:
 def measure(setup: Setup, students: int, duration: float, root: Path, **options: Any) -> dict:
     """Start fresh servers for `setup`, warm them up, run the load, stop them; the summary."""
     warm = options.pop("warm_up", True)
-    with Classroom(setup.processes, proxy=setup.proxy, gc_off=setup.gc_off, root=root) as classroom:
+    room = Classroom(
+        setup.processes,
+        proxy=setup.proxy,
+        gc_off=setup.gc_off,
+        serve_assets=setup.nginx_static,
+        root=root,
+    )
+    with room as classroom:
         if warm:
             upstreams = [f"http://{LOOPBACK}:{port}" for port in classroom.upstream_ports]
             asyncio.run(_warm_up(upstreams, options.get("timeout", 30.0)))
@@ -699,14 +758,14 @@ def _row(summary: dict) -> str:
         f"{summary['errors']}{f' ({kinds})' if kinds else ''} | "
         f"{summary['rss_peak_mb']} | {summary['rss_end_mb']} | "
         f"{summary['server_cpu_per_run_ms']} | {summary['first_load_p50_s']} | "
-        f"{summary['others_cpu_percent']} |"
+        f"{summary['page_load_p50_s']} | {summary['others_cpu_percent']} |"
     )
 
 
 HEADER = (
     "| setup | students | changes | p50 s | p95 s | max s | errors | RSS peak MB | RSS end MB "
-    "| server CPU ms/run | first load p50 s | others' CPU % |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| server CPU ms/run | first run p50 s | page load p50 s | others' CPU % |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -737,6 +796,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--gc-off", dest="gc", action="store_const", const="off", help="same as --gc off"
+    )
+    parser.add_argument(
+        "--static",
+        choices=("nginx", "streamlit", "both"),
+        default="nginx",
+        help="behind nginx, who serves the static files; both = compare (default nginx)",
     )
     parser.add_argument(
         "--table", action="store_true", help="1, 10, 30 students x 1 process, 2 + nginx"
@@ -770,11 +835,22 @@ def main(argv: list[str] | None = None) -> int:
         summaries.append({"setup": f"attached to {args.url}", **result.summary()})
     else:
         gcs = {"on": [False], "off": [True], "both": [False, True]}[args.gc]
+        statics = {"nginx": [True], "streamlit": [False], "both": [False, True]}[args.static]
         if args.table:
-            plan = [(Setup(p, p > 1, gc), n) for n in (1, 10, 30) for p in (1, 2) for gc in gcs]
+            plan = [
+                (Setup(p, p > 1, gc, static), n)
+                for n in (1, 10, 30)
+                for p in (1, 2)
+                for gc in gcs
+                for static in (statics if p > 1 else [True])
+            ]
         else:
             proxy = args.processes > 1 if args.proxy is None else args.proxy
-            plan = [(Setup(args.processes, proxy, gc), args.students) for gc in gcs]
+            plan = [
+                (Setup(args.processes, proxy, gc, static), args.students)
+                for gc in gcs
+                for static in (statics if proxy else [True])
+            ]
         print(HEADER, flush=True)
         for setup, students in plan:
             summary = measure(

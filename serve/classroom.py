@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import grp
+import gzip
 import os
 import secrets
 import shutil
@@ -33,6 +34,11 @@ from types import TracebackType
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+# The chart component's files (ui/chart/frontend) and the names ui.chart declares it under.
+CHART_FILES = ROOT / "ui" / "chart" / "frontend"
+CHART_COMPONENTS = ("ui.chart.adam_lab_chart", "ui.chart.adam_lab_chart_3d")
+# Files worth compressing: scripts, styles, pages, vector images, fonts that are not woff2.
+COMPRESSED = frozenset({".js", ".css", ".html", ".svg", ".json", ".map", ".ttf", ".txt"})
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ROUTE_COOKIE = "adamlab_route"
 # Health checks go straight to 127.0.0.1: never through an HTTP proxy from the environment.
@@ -60,8 +66,72 @@ def streamlit_command(port: int, gc_off: bool = False) -> list[str]:
     return command
 
 
-def nginx_config(listen: str, upstream_ports: list[int], prefix: Path) -> str:
-    """The nginx configuration from serve/nginx.conf.template for these ports and this prefix."""
+def streamlit_static_dir() -> Path:
+    """Streamlit's own scripts, styles and fonts (its `static/static` folder)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("streamlit")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("streamlit is not installed")
+    return Path(spec.origin).parent / "static" / "static"
+
+
+def prepare_assets(target: Path, sources: dict[str, Path] | None = None) -> Path:
+    """Copy the files nginx serves itself into `target/<name>/` with a gzip-compressed twin
+    (`file.gz`) of each text file beside it, made once here for nginx's `gzip_static`.
+
+    The sources are Streamlit's static folder (`streamlit`) and the chart component's files
+    (`chart`). Everything is world-readable: nginx's workers may run as `nobody`.
+    """
+    sources = sources or {"streamlit": streamlit_static_dir(), "chart": CHART_FILES}
+    shutil.rmtree(target, ignore_errors=True)
+    for name, source in sources.items():
+        for path in sorted(source.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            copy = target / name / path.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            data = path.read_bytes()
+            copy.write_bytes(data)
+            copy.chmod(0o644)
+            if path.suffix in COMPRESSED:
+                twin = copy.with_name(copy.name + ".gz")
+                twin.write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+                twin.chmod(0o644)
+    for folder in [target, *[p for p in target.rglob("*") if p.is_dir()]]:
+        folder.chmod(0o755)
+    return target
+
+
+def _asset_locations(assets: Path | None) -> str:
+    """The nginx locations that serve `prepare_assets`' folders (none without them)."""
+    if assets is None:
+        return "        # Streamlit's static files and the chart's files come from Streamlit too."
+    names = "|".join(
+        name.removeprefix("ui.chart.").replace(".", r"\.") for name in CHART_COMPONENTS
+    )
+    return f"""        # Streamlit's scripts, styles and fonts: their names carry a hash of their
+        # content, so browsers keep them for a year. nginx sends the twin compressed ahead
+        # of time (gzip_static), about a quarter of the bytes, to browsers that accept gzip.
+        location /static/ {{
+            alias {assets}/streamlit/;
+            gzip_static on;
+            add_header Cache-Control "public, immutable, max-age=31536000";
+        }}
+        # The chart component's page, script and plotly.js bundles (ui/chart/frontend):
+        # browsers revalidate them (a 304 when unchanged), since their names have no hash.
+        location ~ ^/component/ui\\.chart\\.(?:{names})/(?<file>.+)$ {{
+            alias {assets}/chart/$file;
+            gzip_static on;
+            add_header Cache-Control "no-cache";
+        }}"""
+
+
+def nginx_config(
+    listen: str, upstream_ports: list[int], prefix: Path, assets: Path | None = None
+) -> str:
+    """The nginx configuration from serve/nginx.conf.template for these ports and this prefix;
+    with `assets` (see `prepare_assets`), nginx serves those files itself."""
     # As root, nginx's workers switch to an unprivileged user (the master only binds the port).
     user_line = f"user nobody {_nobody_group()};" if os.geteuid() == 0 else "# the current user"
     # Passive health checks (nginx's defaults): a process that stopped answering is skipped
@@ -73,6 +143,7 @@ def nginx_config(listen: str, upstream_ports: list[int], prefix: Path) -> str:
         "@COOKIE@": ROUTE_COOKIE,
         "@UPSTREAMS@": upstreams,
         "@LISTEN@": listen,
+        "@ASSET_LOCATIONS@": _asset_locations(assets),
     }
     text = TEMPLATE.read_text()
     for name, value in fields.items():
@@ -111,6 +182,8 @@ class Classroom:
     `with Classroom(processes=2) as classroom: ... classroom.url ...` starts everything, waits
     for the health checks and stops the whole process group on exit. `server_pids` are the
     Streamlit processes (for RSS and CPU sampling), `proxy_pid` is nginx's master process.
+    With the proxy, nginx serves Streamlit's static files and the chart's files itself, from
+    `workdir/assets` (see `prepare_assets`); `serve_assets=False` leaves them to Streamlit.
     """
 
     def __init__(
@@ -120,6 +193,7 @@ class Classroom:
         *,
         proxy: bool = True,
         gc_off: bool = False,
+        serve_assets: bool = True,
         host: str = "127.0.0.1",
         root: Path = ROOT,
         workdir: Path | None = None,
@@ -130,6 +204,8 @@ class Classroom:
         if not proxy and processes != 1:
             raise ValueError("several processes need the proxy in front of them")
         self.processes, self.port, self.proxy, self.gc_off = processes, port, proxy, gc_off
+        self.serve_assets = serve_assets and proxy  # nginx serves the static files itself
+        self.assets: Path | None = None
         self.host, self.root = host, Path(root)
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="adamlab-class-"))
@@ -189,6 +265,8 @@ class Classroom:
             log = self.workdir / f"streamlit-{index}.log"
             self._servers.append(self._spawn(streamlit_command(port, self.gc_off), log, env))
         deadline = time.monotonic() + timeout
+        if self.serve_assets:  # while the processes start (about a second)
+            self.assets = prepare_assets(self.workdir / "assets")
         for index, (server, port) in enumerate(
             zip(self._servers, self.upstream_ports, strict=True)
         ):
@@ -210,7 +288,7 @@ class Classroom:
         port = self.port or free_port()
         listen = f"{self.host}:{port}"
         config = prefix / "nginx.conf"
-        config.write_text(nginx_config(listen, self.upstream_ports, prefix))
+        config.write_text(nginx_config(listen, self.upstream_ports, prefix, self.assets))
         log = self.workdir / "nginx.log"
         command = [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log"),
                    "-g", "daemon off;"]  # fmt: skip

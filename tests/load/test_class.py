@@ -9,10 +9,12 @@ Skipped without nginx, unless ADAMLAB_REQUIRE_BROWSER=1 (set by .ci/run) makes i
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
 import time
+import urllib.error
 import urllib.request
 from collections import defaultdict
 from http.cookiejar import CookieJar
@@ -20,8 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import Student, check_url, main, run_load
-from serve.classroom import NGINX, ROUTE_COOKIE, Classroom
+from bench.load import ASSET, CHART_ASSETS, Student, check_url, main, run_load
+from serve.classroom import (
+    CHART_COMPONENTS,
+    CHART_FILES,
+    NGINX,
+    ROUTE_COOKIE,
+    Classroom,
+    nginx_config,
+    streamlit_static_dir,
+)
 from tests.load import run_coroutine, run_outside_any_loop
 from ui.chart import decode_message
 
@@ -55,8 +65,9 @@ def classroom():
 
 
 def _routes_to_upstreams(classroom: Classroom, routes: set[str], stream_lines: int) -> dict:
-    """For each route, the upstream addresses nginx sent its requests to, once the access log
+    """For each route, the Streamlit processes nginx sent its requests to, once the access log
     holds `stream_lines` websocket requests of these routes (nginx logs them when they close).
+    Requests nginx answered itself (static files: upstream "-") reached no process.
     """
     log = classroom.workdir / "nginx" / "access.log"
     deadline = time.monotonic() + 10
@@ -64,7 +75,7 @@ def _routes_to_upstreams(classroom: Classroom, routes: set[str], stream_lines: i
         seen: dict[str, set[str]] = defaultdict(set)
         streams = 0
         for match in map(ACCESS.search, log.read_text().splitlines()):
-            if match and match["route"] in routes:
+            if match and match["route"] in routes and match["upstream"] != "-":
                 seen[match["route"]].add(match["upstream"])
                 streams += match["path"] == "/_stcore/stream"
         if streams >= stream_lines or time.monotonic() > deadline:
@@ -141,6 +152,66 @@ def test_every_browser_sticks_to_one_process_and_both_processes_get_browsers(cla
     assert sum(len(found) for found in upstreams.values()) == len(routes) == 32
     used = set().union(*upstreams.values())
     assert used == {f"127.0.0.1:{port}" for port in classroom.upstream_ports}
+
+
+def _fetch(url: str, compressed: bool) -> tuple[bytes, dict]:
+    headers = {"Accept-Encoding": "gzip"} if compressed else {}
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as response:
+        assert response.status == 200
+        body, found = response.read(), dict(response.headers)
+    return (gzip.decompress(body) if found.get("Content-Encoding") == "gzip" else body), found
+
+
+@pytest.mark.load
+def test_nginx_serves_the_static_files_itself_compressed_and_unchanged(classroom):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(classroom.url + "/", timeout=10) as response:
+        html = response.read().decode()
+    named = ASSET.findall(html)
+    assert len(named) > 20 and any(path.endswith(".js") for path in named)
+    files = {f"/{path}": streamlit_static_dir() / path.removeprefix("static/") for path in named}
+    for path in CHART_ASSETS:
+        files[path] = CHART_FILES / path.split("/", 3)[3]
+    for path, original in files.items():
+        plain, headers = _fetch(classroom.url + path, compressed=False)
+        assert plain == original.read_bytes(), path
+        unpacked, headers = _fetch(classroom.url + path, compressed=True)
+        assert unpacked == original.read_bytes(), path
+        if path.endswith(".js"):
+            assert headers["Content-Encoding"] == "gzip" and "javascript" in headers["Content-Type"]
+        immutable = "immutable" in headers["Cache-Control"]
+        assert immutable == path.startswith("/static/"), (path, headers["Cache-Control"])
+    # nginx answered every one of them from disk: none reached a Streamlit process.
+    log = classroom.workdir / "nginx" / "access.log"
+    deadline = time.monotonic() + 10
+    while True:
+        served = {}
+        for match in map(ACCESS.search, log.read_text().splitlines()):
+            if match and match["path"].split("?")[0] in files:
+                served.setdefault(match["path"].split("?")[0], set()).add(match["upstream"])
+        if len(served) == len(files) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert served == {path: {"-"} for path in files}
+    # A path that climbs out of the folders is never answered from disk.
+    for path in ("/static/../app.py", "/static/%2e%2e/app.py", f"{CHART_ASSETS[0]}/../../app.py"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(classroom.url + path, timeout=10)
+        assert refused.value.code in (400, 404)
+
+
+def test_the_proxy_serves_the_chart_under_the_names_ui_chart_declares():
+    from ui.chart import _COMPONENTS
+
+    assert {component.name for component in _COMPONENTS.values()} == set(CHART_COMPONENTS)
+    config = nginx_config("127.0.0.1:1", [2], Path("/prefix"), Path("/assets"))
+    # nginx's PCRE writes a named group (?<name>…), Python's re (?P<name>…).
+    location = re.search(r"location ~ (\S+) \{", config).group(1).replace("(?<", "(?P<")
+    for name in CHART_COMPONENTS:
+        assert re.match(location, f"/component/{name}/vendor/plotly-cartesian.min.js")
+    assert not re.match(location, "/component/other/chart.js")
+    assert "location /static/" not in nginx_config("127.0.0.1:1", [2], Path("/prefix"))
 
 
 @pytest.mark.parametrize(
