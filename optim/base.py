@@ -65,36 +65,33 @@ def check_range(
 
 
 def power(base: Any, exponent: Any, known: dict | None = None) -> Any:
-    """`base ** exponent`, every element through the C library's `pow`, as Python floats (and
-    PyTorch's bias corrections) compute it.
+    """`base ** exponent` for the β's of a step: with a number `exponent` (the step t), every
+    element through the C library's `pow`, as Python floats (and PyTorch's bias corrections)
+    compute it.
 
     NumPy's vectorised `power` (its AVX-512 loops) may differ from `pow` in the last bit, so a
     batch of runs would not equal the same runs one by one on such a CPU. For an array `base`
-    and a number `exponent` (β's of a batch at step t), `pow` runs once per distinct value of
-    `base`; pass a dict as `known` to keep each array's distinct values between calls (the
-    array must not change while it is kept there).
+    (β's of a batch), `pow` runs once per distinct value; pass a dict as `known` to keep each
+    array's distinct values between calls (the array must not change while it is kept there).
+    An array `exponent` (the steps of a recorded history, for its curves) goes to NumPy's
+    power, within an ulp of `pow`, alike for a batch and for one run.
 
     >>> betas = np.array([0.9, 0.999, 0.9])
     >>> power(betas, 7).tolist() == [0.9**7, 0.999**7, 0.9**7]
     True
-    >>> power(0.9, np.arange(3)).tolist() == [1.0, 0.9, 0.9**2]
-    True
     """
-    if not isinstance(base, np.ndarray) and not isinstance(exponent, np.ndarray):
+    if not isinstance(base, np.ndarray) or isinstance(exponent, np.ndarray):
         return base**exponent
-    if isinstance(base, np.ndarray) and not isinstance(exponent, np.ndarray):
-        entry = known.get(id(base)) if known is not None else None
-        if entry is None or entry[0] is not base:
-            values, inverse = np.unique(base, return_inverse=True)
-            entry = (base, values.tolist(), inverse.reshape(base.shape))
-            if known is not None:
-                if len(known) >= 8:  # a few arrays per optimizer; never a growing pile
-                    known.clear()
-                known[id(base)] = entry  # holds `base`, so its id is not reused meanwhile
-        _, values, inverse = entry
-        return np.array([math.pow(v, exponent) for v in values])[inverse]
-    base, exponent = np.broadcast_arrays(np.asarray(base, dtype=float), exponent)
-    return np.vectorize(math.pow, otypes=[float])(base, exponent)
+    entry = known.get(id(base)) if known is not None else None
+    if entry is None or entry[0] is not base:
+        values, inverse = np.unique(base, return_inverse=True)
+        entry = (base, values.tolist(), inverse.reshape(base.shape))
+        if known is not None:
+            if len(known) >= 8:  # a few arrays per optimizer; never a growing pile
+                known.clear()
+            known[id(base)] = entry  # holds `base`, so its id is not reused meanwhile
+    _, values, inverse = entry
+    return np.array([math.pow(v, exponent) for v in values])[inverse]
 
 
 def decoupled_decay(learning_rate: Hyper, weight_decay: Hyper, params: np.ndarray) -> Any:
