@@ -84,4 +84,9 @@ if __name__ == "__main__":  # a session's run of this script
     st.sidebar.caption("Adam Lab — how gradient-based optimizers work")
     navigation.run()
 else:  # `streamlit run app.py` imports this file to serve it (st.App), and warms up first
-    app = st.App(__file__, lifespan=warm_up)
+    from starlette.middleware import Middleware
+
+    from ui.assets import StaticAssets
+
+    # Streamlit's static files and the chart's files from memory (see ui/assets.py).
+    app = st.App(__file__, lifespan=warm_up, middleware=[Middleware(StaticAssets)])

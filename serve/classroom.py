@@ -33,10 +33,12 @@ from pathlib import Path
 from types import TracebackType
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: the project's packages
+    sys.path.insert(0, str(ROOT))
+
+from ui.assets import CHART_COMPONENTS, CHART_FILES, streamlit_static_dir  # noqa: E402
+
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
-# The chart component's files (ui/chart/frontend) and the names ui.chart declares it under.
-CHART_FILES = ROOT / "ui" / "chart" / "frontend"
-CHART_COMPONENTS = ("ui.chart.adam_lab_chart", "ui.chart.adam_lab_chart_3d")
 # Files worth compressing: scripts, styles, pages, vector images, fonts that are not woff2.
 COMPRESSED = frozenset({".js", ".css", ".html", ".svg", ".json", ".map", ".ttf", ".txt"})
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -64,16 +66,6 @@ def streamlit_command(port: int, gc_off: bool = False) -> list[str]:
         # Streamlit's full gc.collect() after every run costs ~100 ms of CPU per change.
         command += ["--runner.postScriptGC", "false"]
     return command
-
-
-def streamlit_static_dir() -> Path:
-    """Streamlit's own scripts, styles and fonts (its `static/static` folder)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("streamlit")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("streamlit is not installed")
-    return Path(spec.origin).parent / "static" / "static"
 
 
 def prepare_assets(target: Path, sources: dict[str, Path] | None = None) -> Path:
