@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from PIL import Image, ImageDraw, ImageFont
 
 from functions import Objective
@@ -113,9 +114,19 @@ def _json_list(values: np.ndarray) -> list:
 
 
 def figure_html(figure: go.Figure, title: str) -> bytes:
-    """A standalone page with Plotly.js embedded: plays offline, waits for Play."""
+    """A standalone page with Plotly.js embedded: plays offline, waits for Play.
+
+    Buttons the app's chart plays itself (`execute: False`, the Playground's 2×) are handed
+    back to Plotly.js, which plays their listed frames from the first.
+    """
+    spec = figure.to_dict()
+    for menu in spec["layout"].get("updatemenus", []):
+        for button in menu.get("buttons", []):
+            button["execute"] = True
     return (
-        figure.to_html(
+        pio.to_html(
+            spec,
+            validate=False,
             include_plotlyjs=True,
             full_html=True,
             auto_play=False,

@@ -13,7 +13,7 @@ from viz.landscape import Landscape, band_image, data_uri, png_bytes
 from viz.style import base_layout, color_of, describe_hyperparameters, figure, format_number
 from viz.tables import settings_of
 
-MAX_FRAMES = 120
+MAX_FRAMES = 240
 HOVER_GRID = 21  # invisible points per side that show f on hover and take clicks
 
 
@@ -216,7 +216,7 @@ def race_figure(
             "borderwidth": 0,
         },
         **map_layout(landscape, background),
-        updatemenus=[_play_buttons()],
+        updatemenus=[_play_buttons(shown)],
         sliders=[_frame_slider(shown)],
         hoverdistance=-1,
         hovermode="closest",
@@ -254,18 +254,20 @@ def race_scrub_traces(
 
 
 # Milliseconds to wait between frames. Plotly.js starts each frame on the first display
-# refresh after the wait, so at 60 Hz a wait of 20 ms lands on every second refresh: 1× plays
-# at about 30 frames/s, and 121 frames take about four seconds. With 25 ms a refresh running
-# 8 ms late pushed a frame to the third refresh (20 frames/s for that frame); 20 ms allows
-# 13 ms, and a late refresh now tends to bring the next frame one refresh early instead
-# (measured 30–38 frames/s on a busy machine).
-_SPEEDS = {"¼×": 117, "½×": 50, "1×": 20, "2×": 10}
+# refresh after the wait (60 Hz: every 16.7 ms), so 10 ms shows a frame on every refresh: 1×
+# plays 241 frames at 60 frames/s, in about four seconds. 20 ms lands on every second refresh
+# (½×, 30 frames/s) and 55 ms on every fourth (¼×, 15 frames/s), each with room for a refresh
+# running late. 2× shows every second frame at 60 frames/s: Plotly.js can show at most one
+# frame per refresh, so it must skip frames, and the chart does that from the current frame
+# (`execute: False` hands the button to ui/chart/frontend/chart.js).
+_SPEEDS = {"¼×": 55, "½×": 20, "1×": 10}
+_FAST = 10  # 2×: every second frame, one per refresh
 
 
-def _play_buttons() -> dict:
-    def play(duration: int) -> list:
+def _play_buttons(shown: np.ndarray) -> dict:
+    def play(duration: int, names: list[str] | None = None) -> list:
         return [
-            None,
+            names,
             {
                 "frame": {"duration": duration, "redraw": False},
                 "transition": {"duration": 0},
@@ -289,6 +291,14 @@ def _play_buttons() -> dict:
         for label, ms in _SPEEDS.items()
         if label != "1×"
     ]
+    # 2×: the chart plays the listed frames after the current one. A standalone copy of the
+    # figure (viz.exports.figure_html) lets Plotly.js play them itself, from the first.
+    every_second = [str(step) for step in shown[::2]]
+    if every_second[-1] != str(shown[-1]):
+        every_second.append(str(shown[-1]))
+    buttons.append(
+        {"label": "2×", "method": "animate", "execute": False, "args": play(_FAST, every_second)}
+    )
     return {
         "type": "buttons",
         "direction": "left",

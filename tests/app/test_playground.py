@@ -75,7 +75,7 @@ def test_default_page_shows_the_race(default_page):
     assert [label.split(" (")[0] for label in labels] == [name for name, _ in DEFAULT.optimizers]
     assert "α=0.02" in labels[1]
     assert race["layout"]["title"]["text"].startswith("Rosenbrock — start (-1.5, 2.5), 1000 steps")
-    assert len(race["frames"]) == 121
+    assert len(race["frames"]) == 241  # step 0, then 240 more up to step 1 000
     assert not at.warning
     assert len(at.get("download_button")) == 4
     assert at.table[0].value.shape[0] == 3

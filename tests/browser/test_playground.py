@@ -233,6 +233,40 @@ def test_play_animates_the_markers(page, app_url):
     assert page.console_errors == []
 
 
+def test_2x_goes_on_from_the_paused_frame_showing_every_second_frame(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page, CHARTS)
+    race = chart(page, "pg_race")
+    names = race.evaluate("gd => gd._transitionData._frames.map(f => f.name)")
+    assert len(names) == 241
+    # Stand on frame 7 (not one of 2×'s frames), as a pause there would leave it.
+    race.evaluate(
+        """(gd, name) => gd.ownerDocument.defaultView.Plotly.animate(gd, [name], {
+               mode: 'immediate', frame: {duration: 0, redraw: false}, transition: {duration: 0}
+           })""",
+        names[7],
+    )
+    wait_for_chart(page, "pg_race", "gd._fullLayout._currentFrame === arg", names[7])
+    race.evaluate(
+        """gd => { const view = gd.ownerDocument.defaultView;
+                   gd.on('plotly_animatingframe', e => view.shown.push(e.name));
+                   gd.on('plotly_animated', () => { view.finished = true; }); }"""
+    )
+
+    def play_2x() -> list[str]:
+        race.evaluate("gd => { const view = gd.ownerDocument.defaultView;"
+                      " view.shown = []; view.finished = false; }")  # fmt: skip
+        race.locator(".updatemenu-button", has_text="2×").first.click()
+        wait_for_chart(page, "pg_race", "gd.ownerDocument.defaultView.finished")
+        return race.evaluate("gd => gd.ownerDocument.defaultView.shown")
+
+    # From frame 7 on, every second frame to the last: not from the start.
+    assert play_2x() == names[8::2]
+    # At the end it starts over, like Play.
+    assert play_2x() == names[::2]
+    assert page.console_errors == []
+
+
 def test_clicking_the_map_moves_the_start(page, app_url):
     page.goto(app_url)
     wait_for_app(page, CHARTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -86,6 +87,31 @@ def test_race_figure_structure(runs, landscape):
         np.testing.assert_allclose(points, expected, rtol=1e-5, atol=1e-6)
     play = data["layout"]["updatemenus"][0]["buttons"][0]
     assert play["args"][1]["frame"]["redraw"] is False
+
+
+def test_play_shows_a_frame_per_refresh_and_2x_every_second_frame(runs, landscape):
+    data = race_figure(ROSENBROCK, landscape, background_uri(landscape), runs).to_dict()
+    names = [f["name"] for f in data["frames"]]
+    assert len(names) == 241
+    buttons = {b["label"]: b for b in data["layout"]["updatemenus"][0]["buttons"]}
+    assert list(buttons) == ["▶ Play", "❚❚", "¼×", "½×", "2×"]
+    refresh = 1000 / 60  # Plotly.js starts a frame on the first display refresh after its wait
+    refreshes = {
+        label: math.ceil(buttons[label]["args"][1]["frame"]["duration"] / refresh)
+        for label in ("▶ Play", "½×", "¼×")
+    }
+    assert refreshes == {"▶ Play": 1, "½×": 2, "¼×": 4}  # 60, 30 and 15 frames/s
+    for label in ("▶ Play", "½×", "¼×"):  # Plotly.js plays all frames from the current one
+        assert buttons[label]["args"][0] is None and buttons[label]["args"][1]["fromcurrent"]
+        assert buttons[label].get("execute", True)
+    # 2×: every second frame and the last, one per refresh, played by the chart itself from
+    # the current frame (ui/chart/frontend/chart.js, tested in the browser).
+    fast = buttons["2×"]
+    assert fast["execute"] is False
+    assert fast["args"][0] == names[::2] and fast["args"][0][-1] == names[-1]
+    assert math.ceil(fast["args"][1]["frame"]["duration"] / refresh) == 1
+    # At 60 frames/s the 241 frames play in about four seconds, as 121 did at 30 before.
+    assert len(names) / 60 == pytest.approx(4, abs=0.05)
     image = data["layout"]["images"][0]
     assert image["source"].startswith("data:image/png;base64,") and image["layer"] == "below"
     assert data["layout"]["xaxis"]["range"] == [-2, 2] and data["layout"]["yaxis"]["range"] == [
@@ -222,6 +248,8 @@ def test_html_is_standalone_and_does_not_autoplay(runs, landscape):
     assert "<title>Rosenbrock</title>" in html and 'id="adam-lab-figure"' in html
     assert 'src="http' not in html and len(html) > 3_000_000  # Plotly.js embedded: offline
     assert "Plotly.animate" not in html.split("Plotly.newPlot")[-1]  # no auto-play call
+    # No chart script in the file: Plotly.js plays the 2× button's frames itself.
+    assert '"execute":false' not in html.replace(" ", "") and '"label":"2×"' in html
 
 
 def test_gif_decodes_and_grows_the_paths(runs, landscape):

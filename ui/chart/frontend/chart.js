@@ -475,6 +475,7 @@
 
   function bind() {
     bound = true;
+    graph.on("plotly_buttonclicked", (event) => playListed(event?.button));
     graph.on("plotly_click", (event) => {
       const click = clickOf(event);
       if (click) {
@@ -483,6 +484,22 @@
         report("click", { click, need: [] });
       }
     });
+  }
+
+  // An animate button with `execute: false` (the Playground's 2×, see viz/paths.py) lists
+  // frames to play, fewer than all: play those after the current frame, so that a paused
+  // animation goes on from where it stands (Plotly.js's own `fromcurrent` would start the
+  // list over whenever the current frame is not in it); at the end, from the start.
+  function playListed(button) {
+    if (!button || button.execute !== false || button.method !== "animate") return;
+    const [names, options] = button.args || [];
+    if (!Array.isArray(names) || names.length === 0) return;
+    const order = new Map((graph._transitionData?._frames || []).map((f, i) => [f.name, i]));
+    const at = order.get(graph._fullLayout?._currentFrame) ?? -1;
+    const after = names.filter((name) => (order.get(name) ?? -1) > at);
+    Plotly.animate(graph, after.length ? after : names, { ...options, fromcurrent: false }).catch(
+      () => {}, // interrupted by Pause or another button: nothing to report
+    );
   }
 
   function plain(v) {
