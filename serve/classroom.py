@@ -106,14 +106,14 @@ def _asset_locations(assets: Path | None) -> str:
         # content, so browsers keep them for a year. nginx sends the twin compressed ahead
         # of time (gzip_static), about a quarter of the bytes, to browsers that accept gzip.
         location /static/ {{
-            alias {assets}/streamlit/;
+            alias "{assets}/streamlit/";
             gzip_static on;
             add_header Cache-Control "public, immutable, max-age=31536000";
         }}
         # The chart component's page, script and plotly.js bundles (ui/chart/frontend):
         # browsers revalidate them (a 304 when unchanged), since their names have no hash.
         location ~ ^/component/ui\\.chart\\.(?:{names})/(?<file>.+)$ {{
-            alias {assets}/chart/$file;
+            alias "{assets}/chart/$file";
             gzip_static on;
             add_header Cache-Control "no-cache";
         }}"""
@@ -258,7 +258,9 @@ class Classroom:
             self._servers.append(self._spawn(streamlit_command(port, self.gc_off), log, env))
         deadline = time.monotonic() + timeout
         if self.serve_assets:  # while the processes start (about a second)
-            self.assets = prepare_assets(self.workdir / "assets")
+            chart = self.root / CHART_FILES.relative_to(ROOT)  # the served checkout's
+            sources = {"streamlit": streamlit_static_dir(), "chart": chart}
+            self.assets = prepare_assets(self.workdir / "assets", sources)
         for index, (server, port) in enumerate(
             zip(self._servers, self.upstream_ports, strict=True)
         ):
