@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gzip
 import http.cookiejar
 import json
 import os
@@ -251,7 +252,9 @@ class Student:
 
     def _load_page(self) -> None:
         """The page, the files it names, and the frontend's checks."""
-        html = self._get("/").decode("utf-8", errors="replace")
+        page = self._get("/")
+        page = gzip.decompress(page) if page[:2] == b"\x1f\x8b" else page  # sent compressed
+        html = page.decode("utf-8", errors="replace")
         if self.assets:
             self._fetch_all([f"/{path}" for path in ASSET.findall(html)])
         for path in ("/_stcore/health", "/_stcore/host-config"):
