@@ -3,10 +3,9 @@ to Streamlit; driven as an ASGI app, without a server."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
+from tests.load import run_coroutine
 from ui.assets import CHART_COMPONENTS, CHART_FILES, StaticAssets, streamlit_static_dir
 
 
@@ -26,7 +25,7 @@ def request(app, path: str, method: str = "GET", headers=()) -> tuple[int, dict,
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "headers": list(headers)}
-    asyncio.run(app(scope, receive, send))
+    run_coroutine(app(scope, receive, send))  # outside the browser tests' running loop
     start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), body
 
@@ -93,7 +92,7 @@ def test_only_get_and_head_and_only_http(app):
     async def inner(scope, receive, send):
         seen.append(scope["type"])
 
-    asyncio.run(StaticAssets(inner, base_url="")({"type": "websocket", "path": "/"}, None, None))
+    run_coroutine(StaticAssets(inner, base_url="")({"type": "websocket", "path": "/"}, None, None))
     assert seen == ["websocket"]
 
 
