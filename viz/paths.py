@@ -28,11 +28,6 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, steps, min(steps, max_frames) + 1).round().astype(int))
 
 
-def _short(value: float) -> float:
-    """Six significant digits: plenty for a marker, a third of the JSON of a full float."""
-    return float(format_number(value, 6))
-
-
 def _f32(values: np.ndarray) -> np.ndarray:
     # Plotly sends NumPy arrays as base64; float32 halves the bytes and is ample on screen.
     return np.asarray(values, dtype=np.float32)
@@ -186,19 +181,15 @@ def race_figure(
         }
     )
     heads = len(traces) - 1
+    # Every run's position at each shown step, to six decimals (a millionth of a unit, far
+    # below a pixel of any map): about a third of the JSON of full floats.
+    at = np.zeros((len(shown), 0, 2))
+    if runs:
+        at = np.round(np.stack([t.params[shown] for t in runs.values()], axis=1), 6)
+    xs, ys = at[..., 0].tolist(), at[..., 1].tolist()  # (frames, runs) each
     frames = [
-        {
-            "name": str(step),
-            "traces": [heads],
-            "data": [
-                {
-                    "type": "scatter",
-                    "x": [_short(t.params[step, 0]) for t in runs.values()],
-                    "y": [_short(t.params[step, 1]) for t in runs.values()],
-                }
-            ],
-        }
-        for step in shown
+        {"name": str(step), "traces": [heads], "data": [{"type": "scatter", "x": x, "y": y}]}
+        for step, x, y in zip(shown, xs, ys, strict=True)
     ]
     # The legend names every run's settings, one per line above the map, so a saved picture
     # explains itself; the top margin grows with the number of runs.

@@ -59,6 +59,8 @@ def _plain(value: Any, key: object = None) -> Any:
     """
     if isinstance(value, dict):
         return {k: _plain(v, k) for k, v in value.items()}
+    if type(value) is list and all(type(v) is float and v - v == 0 for v in value):
+        return value.copy()  # finite floats only (an animation frame's points): as they are
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, float):
