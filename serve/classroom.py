@@ -36,7 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: the project's packages
     sys.path.insert(0, str(ROOT))
 
-from ui.assets import CHART_COMPONENTS, CHART_FILES, streamlit_static_dir  # noqa: E402
+from ui.assets import (  # noqa: E402
+    CHART_COMPONENTS,
+    CHART_FILES,
+    IMMUTABLE,
+    REVALIDATE,
+    streamlit_static_dir,
+)
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 # Files worth compressing: scripts, styles, pages, vector images, fonts that are not woff2.
@@ -108,14 +114,14 @@ def _asset_locations(assets: Path | None) -> str:
         location /static/ {{
             alias "{assets}/streamlit/";
             gzip_static on;
-            add_header Cache-Control "public, immutable, max-age=31536000";
+            add_header Cache-Control "{IMMUTABLE.decode()}";
         }}
         # The chart component's page, script and plotly.js bundles (ui/chart/frontend):
         # browsers revalidate them (a 304 when unchanged), since their names have no hash.
         location ~ ^/component/ui\\.chart\\.(?:{names})/(?<file>.+)$ {{
             alias "{assets}/chart/$file";
             gzip_static on;
-            add_header Cache-Control "no-cache";
+            add_header Cache-Control "{REVALIDATE.decode()}";
         }}"""
 
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import mimetypes
-from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # The chart component's files and the names ui.chart declares it under (not imported from
 # there: ui.chart declares its component when imported, which must wait for the runtime).
@@ -30,11 +31,6 @@ IMMUTABLE = b"public, immutable, max-age=31536000"  # Streamlit's own, for hashe
 REVALIDATE = b"no-cache"  # the chart's names carry no hash: the browser asks (a 304)
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".woff2": "font/woff2",
          ".ttf": "font/ttf", ".map": "application/json"}  # fmt: skip
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
-                   Awaitable[None]]  # fmt: skip
 
 
 def streamlit_static_dir() -> Path:
@@ -89,7 +85,7 @@ class StaticAssets:
                     self.files[prefix + path.relative_to(folder).as_posix()] = (path, cache_control)
         self.loaded: dict[str, Asset] = {}
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = (
             self.files.get(scope["path"])
             if scope["type"] == "http" and scope["method"] in ("GET", "HEAD")
