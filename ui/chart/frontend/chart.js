@@ -37,6 +37,8 @@
     bundleMs: [], // milliseconds from asking for each bundle to having it run
     rev: null, // the figure drawn
     times: { opened: performance.timeOrigin }, // epoch milliseconds of this frame's milestones
+    // times.settled: the last render message handled (drawn, then the frame that shows it
+    // begun; or found already drawn), in epoch milliseconds
   };
   window.adamLabChart = stats;
 
@@ -378,9 +380,12 @@
     }
   }
 
+  const epochNow = () => performance.timeOrigin + performance.now();
+
   async function render({ rev, message, start }) {
     if (rev === stats.rev) {
       stats.skipped += 1; // the same figure again (a resize, or pieces now by reference)
+      stats.times.settled = epochNow();
       return;
     }
     const missing = message.refs.map(([, name]) => name).filter((n) => !store.pieces.has(n));
@@ -403,8 +408,9 @@
       received: performance.timeOrigin + start, // epoch milliseconds, comparable across frames
     });
     stats.rev = rev;
-    stats.times.firstDrawn ??= performance.timeOrigin + performance.now();
+    stats.times.firstDrawn ??= epochNow();
     syncScrubs(body.scrub, message.refs); // the frame's height follows (ResizeObserver)
+    requestAnimationFrame(() => (stats.times.settled = epochNow()));
   }
 
   function animating() {
