@@ -235,22 +235,18 @@ CLICK_TARGETS = 150  # invisible points along the path that carry its hover text
 
 
 def _click_targets(trajectory: Trajectory, name: str) -> dict:
-    """Invisible markers on at most `CLICK_TARGETS` points of the path: hovering names the
-    step, clicking selects it. (A line alone cannot be clicked; markers on every point of a
-    long path would cost a lot of drawing.)"""
+    """At most `CLICK_TARGETS` points of the path, drawn as nothing (`mode: "none"`): hovering
+    near one names its step, clicking selects it. (A line alone cannot be clicked; plotly.js
+    finds undrawn points all the same, without an SVG node for each.)"""
     stride = max(1, math.ceil((trajectory.params.shape[0] - 1) / CLICK_TARGETS))
     steps = np.arange(0, trajectory.params.shape[0], stride)
     points = trajectory.params[steps]
-    invisible = {"marker": {"opacity": 0}}
     return {
         "type": "scatter",
         "x": _f32(points[:, 0]),
         "y": _f32(points[:, 1]),
         "customdata": steps,
-        "mode": "markers",
-        "marker": {"size": 10, "opacity": 0},
-        "selected": invisible,
-        "unselected": invisible,
+        "mode": "none",
         "name": "click a point to inspect its step",
         "showlegend": False,
         "hovertemplate": f"{name}: step %{{customdata}}<br>θ = (%{{x:.4f}}, %{{y:.4f}})"
