@@ -240,13 +240,6 @@ with st.sidebar:
     left, right = st.columns(2)
     start = (CONTROLS["pg_x"].render(left), CONTROLS["pg_y"].render(right))
     st.button("Reset everything", on_click=reset, width="stretch")
-    st.subheader("Hyperparameters")
-    # Only the chosen optimizers' widgets are drawn (each costs time on every change); one taken
-    # away keeps its values in the session's link and gets them back when chosen again.
-    settings = {
-        variant: render_hyperparameters(variant, st.expander(variant, expanded=len(chosen) <= 3))
-        for variant in chosen
-    }
 
 if objective is None:
     st.error(f"This function cannot be used: {literal(error, MAX_MESSAGE)}")
@@ -255,133 +248,174 @@ if not chosen:
     show_formula(objective)
     st.info("Choose at least one optimizer on the left.")
     st.stop()
-try:
-    live_paths: dict = {}
-    runs = {}
-    for name in chosen:
-        values = tuple(settings[name].items())
-        if name == live:
-            runs[name], live_paths = live_run(function_key, name, values, steps, start)
-        else:
-            runs[name] = trajectory(function_key, name, values, steps, start)
-except ValueError as problem:
-    show_formula(objective)
-    st.error(literal(str(problem), MAX_MESSAGE))
-    st.stop()
 
-picture, background = landscape(function_key)
-title = (
-    f"{objective.title} — start ({format_number(start[0])}, {format_number(start[1])}), "
-    f"{steps} steps"
-)
-image_format = CONTROLS["pg_image"].render(st.sidebar)
-main, side = st.columns([3, 2], gap="medium")
-with main:
-    race = race_figure(objective, picture, background, runs, title=title)
-    # Tabs rerun the page when switched, so only the open one draws its figure: the 3-D
-    # surface costs a WebGL redraw on every change and is rarely the view in use.
-    paths_tab, surface_tab = st.tabs(
-        ["Paths", "3-D surface"], key="pg_view", on_change="rerun", bind="query-params"
-    )
-    if paths_tab.open:
-        with paths_tab:
-            sliders = (
-                live_sliders(objective, live, runs, settings[live], live_paths)
-                if live in runs
-                else []
+
+# -- what the hyperparameters change: a fragment, so moving one reruns only this part --------
+@st.fragment
+def explore(
+    objective: Objective,
+    function_key: FunctionKey,
+    chosen: list[str],
+    live: str,
+    steps: int,
+    start: tuple[float, float],
+) -> None:
+    if start != (st.session_state["pg_x"], st.session_state["pg_y"]):
+        st.rerun()  # a click on the map set a new start: the widgets above follow
+    with st.sidebar:
+        st.subheader("Hyperparameters")
+        # Only the chosen optimizers' widgets are drawn (each costs time on every change); one
+        # taken away keeps its values in the session's link and gets them back when chosen again.
+        settings = {
+            variant: render_hyperparameters(
+                variant, st.expander(variant, expanded=len(chosen) <= 3)
             )
-            chart(
-                race,
-                key="pg_race",
-                config=chart_config("adam-lab-paths", image_format),
-                on_click=start_from_click,
-                scrub=sliders,
-                on_scrub=take_live_values,
-            )
-            if sliders:
-                shown = ", ".join(
-                    s.label.split(" ", 1)[1] if " " in s.label else s.label for s in sliders
-                )
-                st.caption(
-                    f"Live: drag {shown} of {live} under the map and its path follows as you drag "
-                    "(every stop is computed ahead); letting go sets the value on the left. "
-                    "▶ Play, pause or drag the step slider; click the map to start from there."
-                )
+            for variant in chosen
+        }
+        image_format = CONTROLS["pg_image"].render()
+    draw_race(objective, function_key, chosen, live, steps, start, settings, image_format)
+
+
+def draw_race(
+    objective: Objective,
+    function_key: FunctionKey,
+    chosen: list[str],
+    live: str,
+    steps: int,
+    start: tuple[float, float],
+    settings: dict,
+    image_format: str,
+) -> None:
+    try:
+        live_paths: dict = {}
+        runs = {}
+        for name in chosen:
+            values = tuple(settings[name].items())
+            if name == live:
+                runs[name], live_paths = live_run(function_key, name, values, steps, start)
             else:
-                st.caption(
-                    f"Add {live} to the optimizers to drag its α live under the map. "
-                    "▶ Play, pause or drag the step slider; click the map to start from there."
+                runs[name] = trajectory(function_key, name, values, steps, start)
+    except ValueError as problem:
+        show_formula(objective)
+        st.error(literal(str(problem), MAX_MESSAGE))
+        return
+
+    picture, background = landscape(function_key)
+    title = (
+        f"{objective.title} — start ({format_number(start[0])}, {format_number(start[1])}), "
+        f"{steps} steps"
+    )
+    main, side = st.columns([3, 2], gap="medium")
+    with main:
+        race = race_figure(objective, picture, background, runs, title=title)
+        # Tabs rerun the page when switched, so only the open one draws its figure: the 3-D
+        # surface costs a WebGL redraw on every change and is rarely the view in use.
+        paths_tab, surface_tab = st.tabs(
+            ["Paths", "3-D surface"], key="pg_view", on_change="rerun", bind="query-params"
+        )
+        if paths_tab.open:
+            with paths_tab:
+                sliders = (
+                    live_sliders(objective, live, runs, settings[live], live_paths)
+                    if live in runs
+                    else []
                 )
-    else:
-        with surface_tab:
-            chart(
-                surface_figure(objective, picture, runs, title=title),
-                key="pg_surface",
-                config=chart_config("adam-lab-surface", image_format),
-            )
+                chart(
+                    race,
+                    key="pg_race",
+                    config=chart_config("adam-lab-paths", image_format),
+                    on_click=start_from_click,
+                    scrub=sliders,
+                    on_scrub=take_live_values,
+                )
+                if sliders:
+                    shown = ", ".join(
+                        s.label.split(" ", 1)[1] if " " in s.label else s.label for s in sliders
+                    )
+                    st.caption(
+                        f"Live: drag {shown} of {live} under the map and its path follows as you "
+                        "drag (every stop is computed ahead); letting go sets the value on the "
+                        "left. ▶ Play, pause or drag the step slider; click the map to start from "
+                        "there."
+                    )
+                else:
+                    st.caption(
+                        f"Add {live} to the optimizers to drag its α live under the map. "
+                        "▶ Play, pause or drag the step slider; click the map to start from there."
+                    )
+        else:
+            with surface_tab:
+                chart(
+                    surface_figure(objective, picture, runs, title=title),
+                    key="pg_surface",
+                    config=chart_config("adam-lab-surface", image_format),
+                )
 
-with side:
-    preset = PRESETS_BY_KEY.get(st.session_state.get("pg_preset", ""))
-    if preset is not None:
-        st.info(f"**{preset.title}** — {preset.notice}")
-    show_formula(objective)
-    for name, trajectory in runs.items():
-        if trajectory.diverged_at >= 0:
-            rate = safer_rate(function_key, name, tuple(settings[name].items()), steps, start)
-            advice = f" Try α ≤ {format_number(rate)}." if rate else ""
-            x, y = trajectory.final_params
-            st.warning(
-                f"**{name} diverged at step {int(trajectory.diverged_at)}**: the next point left "
-                f"|x|, |y| ≤ {trajectory.bound:g} or f stopped being finite, so its path stops "
-                f"at ({x:.4g}, {y:.4g}).{advice}"
-            )
-    chart(
-        progress_figure(objective, runs, title=f"Progress — {objective.title}"),
-        key="pg_progress",
-        config=chart_config("adam-lab-progress", image_format),
+    with side:
+        preset = PRESETS_BY_KEY.get(st.session_state.get("pg_preset", ""))
+        if preset is not None:
+            st.info(f"**{preset.title}** — {preset.notice}")
+        show_formula(objective)
+        for name, run in runs.items():
+            if run.diverged_at >= 0:
+                rate = safer_rate(function_key, name, tuple(settings[name].items()), steps, start)
+                advice = f" Try α ≤ {format_number(rate)}." if rate else ""
+                x, y = run.final_params
+                st.warning(
+                    f"**{name} diverged at step {int(run.diverged_at)}**: the next point "
+                    f"left |x|, |y| ≤ {run.bound:g} or f stopped being finite, so its path "
+                    f"stops at ({x:.4g}, {y:.4g}).{advice}"
+                )
+        chart(
+            progress_figure(objective, runs, title=f"Progress — {objective.title}"),
+            key="pg_progress",
+            config=chart_config("adam-lab-progress", image_format),
+        )
+        if not objective.minima:
+            st.caption("This function has no known minimum, so only the loss is plotted.")
+
+    st.subheader("Summary")
+    # A static table: the interactive grid's script alone costs a first visit about half a second.
+    st.table(as_text(summary_table(objective, runs)), hide_index=True)
+
+    st.subheader("Take it with you")
+    st.caption(
+        "The camera icon in each chart's toolbar saves it as PNG or SVG (choose on the left); "
+        "function and settings are written on the figure."
     )
-    if not objective.minima:
-        st.caption("This function has no known minimum, so only the loss is plotted.")
-
-st.subheader("Summary")
-# A static table: the interactive grid's script alone costs a first visit about half a second.
-st.table(as_text(summary_table(objective, runs)), hide_index=True)
-
-st.subheader("Take it with you")
-st.caption(
-    "The camera icon in each chart's toolbar saves it as PNG or SVG (choose on the left); "
-    "function and settings are written on the figure."
-)
-columns = st.columns(4)
-# Each file is built on its first click, and kept for the next (see ui/exports.py).
-inputs = (
-    function_key,
-    tuple((name, tuple(settings[name].items())) for name in chosen),
-    steps,
-    start,
-)
-downloads = (
-    (
-        "Steps as CSV",
-        lazily(("csv", inputs), partial(to_csv, runs)),
-        "adam-lab-steps.csv",
-        "text/csv",
-    ),
-    (
-        "Steps as JSON",
-        lazily(("json", inputs), partial(to_json, objective, runs)),
-        "adam-lab-steps.json",
-        "application/json",
-    ),
-    ("Animation as HTML", partial(figure_html, race, title), "adam-lab-race.html", "text/html"),
-    (
-        "Race as GIF",
-        lazily(("gif", inputs), partial(race_gif, objective, picture, runs)),
-        "adam-lab-race.gif",
-        "image/gif",
-    ),
-)
-for column, (label, data, file_name, mime) in zip(columns, downloads, strict=True):
-    column.download_button(
-        label, data=data, file_name=file_name, mime=mime, on_click="ignore", width="stretch"
+    columns = st.columns(4)
+    # Each file is built on its first click, and kept for the next (see ui/exports.py).
+    inputs = (
+        function_key,
+        tuple((name, tuple(settings[name].items())) for name in chosen),
+        steps,
+        start,
     )
+    downloads = (
+        (
+            "Steps as CSV",
+            lazily(("csv", inputs), partial(to_csv, runs)),
+            "adam-lab-steps.csv",
+            "text/csv",
+        ),
+        (
+            "Steps as JSON",
+            lazily(("json", inputs), partial(to_json, objective, runs)),
+            "adam-lab-steps.json",
+            "application/json",
+        ),
+        ("Animation as HTML", partial(figure_html, race, title), "adam-lab-race.html", "text/html"),
+        (
+            "Race as GIF",
+            lazily(("gif", inputs), partial(race_gif, objective, picture, runs)),
+            "adam-lab-race.gif",
+            "image/gif",
+        ),
+    )
+    for column, (label, data, file_name, mime) in zip(columns, downloads, strict=True):
+        column.download_button(
+            label, data=data, file_name=file_name, mime=mime, on_click="ignore", width="stretch"
+        )
+
+
+explore(objective, function_key, chosen, live, steps, start)
