@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 
 import numpy as np
@@ -85,7 +86,19 @@ def background_uri(landscape: Landscape) -> str:
     return data_uri(png_bytes(band_image(landscape)))
 
 
+# The hover grid of each landscape in use (landscapes come from a cache, the same object on
+# every run): built once, not on every change; dropped with its landscape.
+_HOVER_GRIDS: weakref.WeakKeyDictionary[Landscape, dict] = weakref.WeakKeyDictionary()
+
+
 def _hover_grid(landscape: Landscape) -> dict:
+    grid = _HOVER_GRIDS.get(landscape)
+    if grid is None:
+        grid = _HOVER_GRIDS[landscape] = _make_hover_grid(landscape)
+    return dict(grid)  # the figure may change its copy; the arrays are never written
+
+
+def _make_hover_grid(landscape: Landscape) -> dict:
     """Points over the map that show f on hover (the picture has no values) and take clicks.
 
     They are drawn as nothing (`mode: "none"`): plotly.js still finds the nearest one under

@@ -22,6 +22,7 @@ from viz.landscape import band_image, contour_levels, evaluate
 from viz.paths import (
     HOVER_GRID,
     SCRUB_POINTS,
+    _hover_grid,
     background_uri,
     frame_steps,
     race_figure,
@@ -127,6 +128,14 @@ def test_race_figure_payload_stays_small(runs, landscape):
     assert size < 200_000, size  # the naive figure sent ~1.9 MB per change
     paths = [t for t in figure.to_dict()["data"] if t.get("mode") == "lines"]
     assert all(t["x"]["dtype"] == "f4" for t in paths)  # float32 halves the bytes
+
+
+def test_hover_grid_is_built_once_per_landscape(landscape):
+    # Every change rebuilds the race figure over the same cached landscape: its hover grid
+    # is a fresh dict each time (the figure may change it) over arrays made once.
+    first, again = _hover_grid(landscape), _hover_grid(landscape)
+    assert first is not again
+    assert all(first[name] is again[name] for name in ("x", "y", "customdata"))
 
 
 def test_hover_grid_reports_f(landscape):
