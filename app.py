@@ -85,8 +85,15 @@ if __name__ == "__main__":  # a session's run of this script
     navigation.run()
 else:  # `streamlit run app.py` imports this file to serve it (st.App), and warms up first
     from starlette.middleware import Middleware
+    from streamlit.runtime.pages_manager import PagesManager
 
     from ui.assets import StaticAssets
+
+    # The pages are listed by st.navigation above; the pages/ folder beside this file is not
+    # Streamlit's legacy multipage layout. Said before the first visitor arrives: otherwise a
+    # fresh server looks a deep link up in pages/ (/experiments has no file there) and shows
+    # "Page not found" over the page (ui/shell.py covers runs without this server).
+    PagesManager.uses_pages_directory = False
 
     # Streamlit's static files and the chart's files from memory (see ui/assets.py).
     app = st.App(__file__, lifespan=warm_up, middleware=[Middleware(StaticAssets)])

@@ -14,7 +14,9 @@ def ensure_app_shell() -> None:
     such as /experiments runs pages/experiments.py directly, without app.py's page config and
     navigation (the legacy mode is decided once per process, in `PagesManager`). Switching the
     flag off and rerunning makes Streamlit run app.py, whose `st.navigation` then opens the
-    requested page. Call this first in every page file.
+    requested page. The server switches it off before its first visitor (app.py), so this
+    catches what runs the pages without that server, such as AppTest. Call this first in
+    every page file.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False

@@ -41,6 +41,10 @@ def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path
         # Its charts load their files from the app's root, not from under the page's path.
         wait_for_app(page, charts)
         assert page.locator("h1").first.inner_text().startswith(title)
+        # Streamlit never looked the path up in the pages/ folder: no "Page not found" dialog
+        # (pages/ has no experiments.py) over the page, taking its keys and clicks.
+        assert page.get_by_role("dialog").count() == 0
+        assert page.get_by_text("Page not found").count() == 0
         assert errors == []
         # The charts' cached listing of array attributes is plotly.js's own, on every trace.
         checked, wrong = array_attribute_mismatches(page)
