@@ -38,12 +38,14 @@ def start_app(
     *,
     script: str | Path = "app.py",
     args: Sequence[str] = (),
+    root: Path = ROOT,
 ) -> tuple[subprocess.Popen, str]:
-    """A fresh Streamlit process serving `script` (relative to the project root), and its URL
-    once it answers its health check.
+    """A fresh Streamlit process serving `script` (relative to `root`, by default this
+    checkout), run from `root`, and its URL once it answers its health check.
 
     `args` go to `streamlit run` after the harness's own options, so they may override them,
-    e.g. `("--runner.postScriptGC", "false")`.
+    e.g. `("--runner.postScriptGC", "false")`. Another checkout as `root` compares two
+    versions of the app (bench/ui.py --against).
     """
     port = free_port()
     output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
@@ -55,7 +57,7 @@ def start_app(
             "--server.fileWatcherType", "none",
             *args,
         ],
-        cwd=ROOT,
+        cwd=root,
         stdout=output,
         stderr=subprocess.STDOUT,
     )  # fmt: skip

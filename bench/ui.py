@@ -2,6 +2,7 @@
 
     python bench/ui.py                 # about five minutes on a 2-core machine
     python bench/ui.py --changes 30    # more slider changes for each median
+    python bench/ui.py --against ../other-checkout   # this checkout against another, A/B
 
 In one run, interleaved round by round so that the machine's load hits every case alike:
 1. slider change -> every chart on screen redrawn, median over `--changes` changes, on the
@@ -22,6 +23,11 @@ In one run, interleaved round by round so that the machine's load hits every cas
    new sessions on a warm one (median of `--loads`).
 Targets (issue "Instant pages"): 1. ≤ 120 ms, ≤ 150 KB, ≤ 60 ms CPU; 2. ≥ 30/s; 3. ≥ 30/s;
 4. fresh ≤ 4 s, warm ≤ 2 s.
+
+With --against, the same slider changes and warm first loads on this checkout and on another
+one (an older commit, say), each served by its own process, alternating change by change and
+load by load, so that both see the same machine: on a shared machine, where absolute times
+move by a third from one hour to the next, only such a comparison tells what a change gained.
 """
 
 from __future__ import annotations
@@ -184,11 +190,84 @@ def summary(values: list[float]) -> str:
     )
 
 
+def print_changes(results: dict) -> None:
+    """Per page: latency in the page and as polled, KB, server CPU, then the phases."""
+    print(
+        f"   {'page':<24} {'ms until drawn, in the page':<40} {'as polled, median':>17} "
+        f"{'KB/change':>9} {'server CPU ms':>14}"
+    )
+    for case, (polled, kilobytes, cpu, timelines) in results.items():
+        in_page = [t[0] for t in timelines if t[0] is not None]
+        print(
+            f"   {case:<24} {summary(in_page) if in_page else 'not seen':<40} "
+            f"{statistics.median(polled):>17.0f} {statistics.median(kilobytes):>9.1f} "
+            f"{statistics.median(cpu):>14.0f}"
+        )
+    print("   where a change's time goes, medians in ms: " + " | ".join(PHASES))
+    for case, (_, _, _, timelines) in results.items():
+        phases = [[t[k] for t in timelines if t[k] is not None] for k in range(1, len(PHASES) + 1)]
+        print(
+            f"   {case:<24} "
+            + " | ".join(f"{statistics.median(p):.0f}" if p else "-" for p in phases)
+        )
+
+
+def compare(other: Path, changes: int, loads: int) -> None:
+    """This checkout against `other`: slider changes and warm first loads, interleaved."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        servers = {"this": start_app(), other.name or str(other): start_app(root=other)}
+        try:
+            warm: dict[str, list[float]] = {label: [] for label in servers}
+            for _, url in servers.values():
+                first_load(browser, url)  # each server's first visitor: not counted
+            for index in range(loads):
+                order = list(servers.items())
+                for label, (_, url) in order if index % 2 == 0 else order[::-1]:
+                    warm[label].append(first_load(browser, url))
+            opened = {
+                (label, case): open_page(browser, url, case)
+                for label, (_, url) in servers.items()
+                for case in PAGES
+                if case != "bare"
+            }
+            results = {key: ([], [], [], []) for key in opened}
+            for index in range(changes):
+                key = "ArrowRight" if (index // 5) % 2 == 0 else "ArrowLeft"
+                order = list(opened.items())
+                for (label, case), (page, slider, received) in (
+                    order if index % 2 == 0 else order[::-1]
+                ):
+                    pid = servers[label][0].pid
+                    measured = change(page, slider, case, key, received, pid)
+                    for store, value in zip(results[label, case], measured, strict=True):
+                        store.append(value)
+        finally:
+            for server, _ in servers.values():
+                stop_app(server)
+            browser.close()
+
+    print(f"1. slider change -> every chart on screen redrawn ({changes} changes each)")
+    print_changes({f"{case} ({label})": r for (label, case), r in sorted(results.items())})
+    print(f"2. warm first load of the Playground, {loads} each")
+    for label, seconds in warm.items():
+        print(
+            f"   {label:<24} median {statistics.median(seconds):.2f} s, "
+            f"min {min(seconds):.2f}, max {max(seconds):.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument(
+        "--against", type=Path, help="another checkout of the app, compared with this one"
+    )
     args = parser.parse_args()
+    if args.against:
+        compare(args.against.resolve(), args.changes, args.loads)
+        return
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -220,25 +299,8 @@ def main() -> None:
             browser.close()
 
     print(f"1. slider change -> every chart on screen redrawn ({args.changes} changes each)")
-    print(
-        f"   {'page':<12} {'ms until drawn, in the page':<40} {'as polled, median':>17} "
-        f"{'KB/change':>9} {'server CPU ms':>14}"
-    )
-    for case, (polled, kilobytes, cpu, timelines) in results.items():
-        in_page = [t[0] for t in timelines if t[0] is not None]
-        print(
-            f"   {case:<12} {summary(in_page) if in_page else 'not seen':<40} "
-            f"{statistics.median(polled):>17.0f} {statistics.median(kilobytes):>9.1f} "
-            f"{statistics.median(cpu):>14.0f}"
-        )
+    print_changes(results)
     print("   targets: ≤ 120 ms until drawn, ≤ 150 KB, ≤ 60 ms server CPU per change")
-    print("   where a change's time goes, medians in ms: " + " | ".join(PHASES))
-    for case, (_, _, _, timelines) in results.items():
-        phases = [[t[k] for t in timelines if t[k] is not None] for k in range(1, len(PHASES) + 1)]
-        print(
-            f"   {case:<12} "
-            + " | ".join(f"{statistics.median(p):.0f}" if p else "-" for p in phases)
-        )
     print(f"2. live scrub on the Playground: {rate:.1f} redraws/s  (target ≥ 30)")
     print(f"3. playback at 1×: {fps:.1f} frames/s  (target ≥ 30)")
     print(

@@ -107,6 +107,12 @@ def test_update_reacts_on_the_same_graph_keeps_zoom_and_sends_only_the_path(page
     # The arrays plotly.js holds now: an unchanged path must come back as the same object.
     evaluate(page, "chart('demo').contentWindow.held = graph('demo').data.map(t => t.x)")
     alpha = move_alpha(page)
+    # The display frame after the draw is noted (bench/ui.py times a change up to it).
+    wait(page, "stats('demo').times.settled > stats('demo').ms.received")
+    settled = evaluate(
+        page, "const s = stats('demo'); return s.times.settled - s.ms.received - s.ms.draw"
+    )
+    assert settled >= -1  # ms.draw is rounded
     after = evaluate(
         page,
         """const g = graph('demo'), s = stats('demo');
