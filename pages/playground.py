@@ -241,19 +241,12 @@ with st.sidebar:
     start = (CONTROLS["pg_x"].render(left), CONTROLS["pg_y"].render(right))
     st.button("Reset everything", on_click=reset, width="stretch")
 
-if objective is None:
-    st.error(f"This function cannot be used: {literal(error, MAX_MESSAGE)}")
-    st.stop()
-if not chosen:
-    show_formula(objective)
-    st.info("Choose at least one optimizer on the left.")
-    st.stop()
-
 
 # -- what the hyperparameters change: a fragment, so moving one reruns only this part --------
 @st.fragment
 def explore(
-    objective: Objective,
+    objective: Objective | None,
+    error: str,
     function_key: FunctionKey,
     chosen: list[str],
     live: str,
@@ -273,6 +266,13 @@ def explore(
             for variant in chosen
         }
         image_format = CONTROLS["pg_image"].render()
+    if objective is None:
+        st.error(f"This function cannot be used: {literal(error, MAX_MESSAGE)}")
+        return
+    if not chosen:
+        show_formula(objective)
+        st.info("Choose at least one optimizer on the left.")
+        return
     draw_race(objective, function_key, chosen, live, steps, start, settings, image_format)
 
 
@@ -418,4 +418,4 @@ def draw_race(
         )
 
 
-explore(objective, function_key, chosen, live, steps, start)
+explore(objective, error, function_key, chosen, live, steps, start)

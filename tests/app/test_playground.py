@@ -188,6 +188,19 @@ def test_bad_custom_function_shows_the_error_and_the_page_still_works():
     assert any("x^{2}" in latex.value for latex in at.latex)
 
 
+def test_hyperparameters_stay_while_a_typed_function_cannot_be_used():
+    at = open_page()
+    alpha = key_for("pg", "Adam", "learning_rate")
+    widget(at, alpha).set_value(0.05).run()
+    at.selectbox(key="pg_function").set_value("custom").run()
+    at.text_input(key="pg_expression").input("x^2 +").run()
+    assert any("cannot be used" in shown(e.value) for e in at.error)
+    assert widget(at, alpha).value == 0.05  # still on the left, with its value
+    at.text_input(key="pg_expression").input("x^2 + 3*y^2").run()
+    assert not at.exception and widget(at, alpha).value == 0.05
+    assert any("α=0.05" in label for label in paths(race(at)))
+
+
 def test_start_where_a_custom_function_is_undefined_is_an_error_not_a_traceback():
     at = open_page({"pg_function": "Custom f(x, y)…", "pg_expression": "log(x) + y^2"})
     at.number_input(key="pg_x").set_value(-1.0).run()
