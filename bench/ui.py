@@ -9,7 +9,9 @@ In one run, interleaved round by round so that the machine's load hits every cas
    Playground (Adam's α), Inside Adam (α), the Sweep page (the fixed α of the β1 × β2 sweep,
    which recomputes the whole grid) and a bare Streamlit page with a slider and a line of text
    (the floor: tests/browser/chart_app.py?view=bare). Each change is an arrow key on the
-   sidebar slider; values walk right then left, so every value is new to the server's caches.
+   sidebar slider; values walk five steps right, five left, and so on, so only the first five
+   changes are new to the server's caches and the medians are those of cached changes (on the
+   Sweep a new α costs about a quarter of a second more of server CPU: the grid).
    Two clocks: "in the page" runs from the key's event to the display frame that shows the
    last chart redrawn (the page's own timestamps: what a user waits); "as polled" from
    Playwright's key press until its polling sees the change, which adds the round trips of
