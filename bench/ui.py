@@ -194,6 +194,21 @@ def summary(values: list[float]) -> str:
     )
 
 
+def changes_of(opened: dict, pids: dict, changes: int) -> dict:
+    """`changes` arrow keys on each opened page, one page after the other, round by round (in
+    the reverse order every other round): key -> the four lists of `change`'s results."""
+    results = {key: ([], [], [], []) for key in opened}
+    for index in range(changes):
+        arrow = "ArrowRight" if (index // 5) % 2 == 0 else "ArrowLeft"
+        order = list(opened.items())
+        for key, (page, slider, received) in order if index % 2 == 0 else order[::-1]:
+            case = key[1] if isinstance(key, tuple) else key
+            measured = change(page, slider, case, arrow, received, pids[key])
+            for store, value in zip(results[key], measured, strict=True):
+                store.append(value)
+    return results
+
+
 def print_changes(results: dict) -> None:
     """Per page: latency in the page and as polled, KB, server CPU, then the phases."""
     print(
@@ -235,17 +250,8 @@ def compare(other: Path, changes: int, loads: int) -> None:
                 for case in PAGES
                 if case != "bare"
             }
-            results = {key: ([], [], [], []) for key in opened}
-            for index in range(changes):
-                key = "ArrowRight" if (index // 5) % 2 == 0 else "ArrowLeft"
-                order = list(opened.items())
-                for (label, case), (page, slider, received) in (
-                    order if index % 2 == 0 else order[::-1]
-                ):
-                    pid = servers[label][0].pid
-                    measured = change(page, slider, case, key, received, pid)
-                    for store, value in zip(results[label, case], measured, strict=True):
-                        store.append(value)
+            pids = {key: servers[key[0]][0].pid for key in opened}
+            results = changes_of(opened, pids, changes)
         finally:
             for server, _ in servers.values():
                 stop_app(server)
@@ -286,13 +292,7 @@ def main() -> None:
                 target = bare_url if case == "bare" else url
                 opened[case] = open_page(browser, target, case)
             pids = {case: bare_server.pid if case == "bare" else server.pid for case in PAGES}
-            results = {case: ([], [], [], []) for case in PAGES}
-            for index in range(args.changes):
-                key = "ArrowRight" if (index // 5) % 2 == 0 else "ArrowLeft"
-                for case, (page, slider, received) in opened.items():
-                    measured = change(page, slider, case, key, received, pids[case])
-                    for store, value in zip(results[case], measured, strict=True):
-                        store.append(value)
+            results = changes_of(opened, pids, args.changes)
 
             playground = opened["Playground"][0]
             rate = scrub_rate(playground, "pg_race")["redraws"]
