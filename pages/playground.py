@@ -19,9 +19,9 @@ from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.runs import FunctionKey, landscape, trajectory
 from ui.shell import ensure_app_shell
 from ui.text import MAX_MESSAGE, literal
-from viz.curves import progress_figure
+from viz.curves import progress_figure, progress_scrub_traces
 from viz.exports import figure_html, race_gif, to_csv, to_json
-from viz.paths import race_figure, race_scrub_traces, surface_figure
+from viz.paths import race_figure, race_scrub_traces, race_stop_names, surface_figure
 from viz.style import chart_config, format_number
 from viz.tables import as_text, summary_table
 
@@ -166,28 +166,38 @@ def live_stops(variant: str) -> dict[str, tuple[float, ...]]:
 
 def live_sliders(
     objective: Objective, variant: str, race_runs: dict, values: dict, paths: dict
-) -> list[Scrub]:
-    """The map's own sliders for `variant`'s α (and β1, β2 for the Adam family): `paths` holds
-    every stop's path (from one batched run), so that dragging redraws without a rerun."""
+) -> tuple[list[Scrub], list[Scrub]]:
+    """The live sliders of `variant`'s α (and β1, β2 for the Adam family): those drawn under
+    the map, and the progress chart's, which follow them unseen. `paths` holds every stop's
+    path (from one batched run), so that dragging redraws both charts without a rerun. The
+    sidebar's own sliders over the same stops (α, β2) move them too."""
     controls = HYPERPARAMETERS[variant]
-    stops = live_stops(variant)
-    names = list(stops)
-    sliders = []
-    for name in names:
-        options = stops[name]
+    on_map, on_progress = [], []
+    for name, options in live_stops(variant).items():
         current = controls[name].coerce(values[name]) if name in STOPS else values[name]
-        index = min(range(len(options)), key=lambda k: abs(options[k] - current))
-        sliders.append(
+        shared = dict(
+            name=controls[name].key,
+            label=f"{variant} {SYMBOLS[name]}",
+            values=options,
+            index=min(range(len(options)), key=lambda k: abs(options[k] - current)),
+            text=[format_number(v) for v in options],
+            follows=STOPS.get(name) == options,
+        )
+        on_map.append(
             Scrub(
-                name=controls[name].key,
-                label=f"{variant} {SYMBOLS[name]}",
-                values=options,
-                index=index,
+                **shared,
                 traces=race_scrub_traces(objective, race_runs, variant, paths[name]),
-                text=[format_number(v) for v in options],
+                names=race_stop_names(objective, race_runs, variant, name, options),
             )
         )
-    return sliders
+        on_progress.append(
+            Scrub(
+                **shared,
+                traces=progress_scrub_traces(objective, race_runs, variant, paths[name]),
+                row=False,
+            )
+        )
+    return on_map, on_progress
 
 
 # -- the core calls, cached on plain values (see ui/runs.py) --------------------------------
@@ -313,13 +323,13 @@ def draw_race(
         paths_tab, surface_tab = st.tabs(
             ["Paths", "3-D surface"], key="pg_view", on_change="rerun", bind="query-params"
         )
+        sliders, following = (
+            live_sliders(objective, live, runs, settings[live], live_paths)
+            if live in runs
+            else ([], [])
+        )
         if paths_tab.open:
             with paths_tab:
-                sliders = (
-                    live_sliders(objective, live, runs, settings[live], live_paths)
-                    if live in runs
-                    else []
-                )
                 chart(
                     race,
                     key="pg_race",
@@ -333,10 +343,12 @@ def draw_race(
                         s.label.split(" ", 1)[1] if " " in s.label else s.label for s in sliders
                     )
                     st.caption(
-                        f"Live: drag {shown} of {live} under the map and its path follows as you "
-                        "drag (every stop is computed ahead); letting go sets the value on the "
-                        "left. ▶ Play, pause or drag the step slider; click the map to start from "
-                        "there."
+                        f"Live: drag {shown} of {live} under the map, or its "
+                        f"{' and '.join(s.label.split(' ', 1)[1] for s in sliders if s.follows)} "
+                        "on the left, and its path and curves follow as the thumb moves (every "
+                        "stop is computed ahead); letting go under the map sets the value on the "
+                        "left. ▶ Play, pause or drag the step slider; click the map to start "
+                        "from there."
                     )
                 else:
                     st.caption(
@@ -370,6 +382,7 @@ def draw_race(
             progress_figure(objective, runs, title=f"Progress — {objective.title}"),
             key="pg_progress",
             config=chart_config("adam-lab-progress", image_format),
+            scrub=following,
         )
         if not objective.minima:
             st.caption("This function has no known minimum, so only the loss is plotted.")

@@ -111,6 +111,30 @@ def _distance_series(objective: Objective, runs: Mapping[str, Trajectory]) -> Se
 
 
 DISTANCE_TITLE = "‖θ − nearest minimum‖"
+SCRUB_POINTS = 200  # steps per curve at a live slider's stop: enough for the preview it is
+
+
+def progress_scrub_traces(
+    objective: Objective, runs: Mapping[str, Trajectory], name: str, paths: np.ndarray
+) -> dict[int, dict[str, np.ndarray]]:
+    """What a live slider swaps into `progress_figure(objective, runs)` at each of its stops,
+    for the run `name`: `paths` (stops, steps + 1, 2) are that run's paths at the stops.
+
+    Returns trace index -> {"x": steps, "y": values}, one array per stop: the run's loss line
+    and, when minima are known, its distance line, at `SCRUB_POINTS` steps (first and last
+    kept), with the values `progress_figure` plots.
+    """
+    order = list(runs).index(name)
+    keep = np.unique(np.linspace(0, paths.shape[1] - 1, SCRUB_POINTS).round().astype(int))
+    kept = np.asarray(paths[:, keep], dtype=float)
+    steps = np.broadcast_to(keep.astype(np.float32), (len(kept), len(keep)))
+    with np.errstate(all="ignore"):  # a diverged stop's path may hold huge values
+        loss, _, _ = loss_values(objective, objective.value(kept))
+        distance = np.maximum(objective.nearest_minimum(kept)[1], TINY)
+    traces = {order: {"x": steps, "y": np.asarray(loss, dtype=np.float32)}}
+    if objective.minima:
+        traces[len(runs) + order] = {"x": steps, "y": np.asarray(distance, dtype=np.float32)}
+    return traces
 
 
 def loss_figure(

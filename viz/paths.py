@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -233,6 +233,36 @@ def race_figure(
 SCRUB_POINTS = 400  # points of a path per live-slider stop: the line looks the same, sent once
 
 
+def _race_line(objective: Objective, runs: Mapping[str, Trajectory], name: str) -> int:
+    """The index of run `name`'s path line in `race_figure(objective, …, runs)`."""
+    first_path = 1 + bool(objective.minima)  # after the hover grid and the minima
+    return first_path + 2 * list(runs).index(name)
+
+
+def _race_heads(objective: Objective, runs: Mapping[str, Trajectory]) -> int:
+    """The index of the current-position markers in `race_figure(objective, …, runs)`."""
+    return 1 + bool(objective.minima) + 2 * len(runs)
+
+
+def race_stop_names(
+    objective: Objective,
+    runs: Mapping[str, Trajectory],
+    name: str,
+    hyperparameter: str,
+    values: Sequence[float],
+) -> dict[int, list[str]]:
+    """The legend name of run `name`'s line in `race_figure(objective, …, runs)` at each of
+    `values` of `hyperparameter` (the run's other settings kept): what a live slider shows."""
+    trajectory = runs[name]
+    settings = settings_of(trajectory)
+    return {
+        _race_line(objective, runs, name): [
+            f"{trajectory.name} ({describe_hyperparameters({**settings, hyperparameter: v})})"
+            for v in values
+        ]
+    }
+
+
 def race_scrub_traces(
     objective: Objective, runs: Mapping[str, Trajectory], name: str, paths: np.ndarray
 ) -> dict[int, dict[str, np.ndarray]]:
@@ -243,10 +273,8 @@ def race_scrub_traces(
     `SCRUB_POINTS` points, first and last kept) and the current-position markers, where only
     this run's marker moves (to the end of its path).
     """
-    names = list(runs)
-    order = names.index(name)
-    first_path = 1 + bool(objective.minima)  # after the hover grid and the minima
-    line, heads = first_path + 2 * order, first_path + 2 * len(names)
+    line, heads = _race_line(objective, runs, name), _race_heads(objective, runs)
+    order = list(runs).index(name)
     keep = np.unique(np.linspace(0, paths.shape[1] - 1, SCRUB_POINTS).round().astype(int))
     ends = np.array([t.params[-1] for t in runs.values()])  # (runs, 2)
     ends = np.repeat(ends[None], paths.shape[0], axis=0)

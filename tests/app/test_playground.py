@@ -334,6 +334,29 @@ def test_the_map_carries_live_sliders_for_the_chosen_optimizer(default_page):
     assert not np.allclose(stops[0][line]["x"], shown["x"])
 
 
+def test_the_progress_chart_follows_the_same_sliders_and_the_sidebar_moves_alpha_and_beta2(
+    default_page,
+):
+    at = default_page
+    on_map = live(at)
+    following = {scrub["name"]: scrub for scrub in message(at, "pg_progress")["scrub"]}
+    assert list(following) == list(on_map) == ["pg_adam_lr", "pg_adam_b1", "pg_adam_b2"]
+    for name, scrub in following.items():
+        assert scrub["row"] is False and on_map[name]["row"] is True  # drawn under the map only
+        assert scrub["values"] == on_map[name]["values"]
+        assert scrub["index"] == on_map[name]["index"]
+        # The page's slider is followed where it offers exactly these stops, shown the same way
+        # (the browser matches its shown value to a stop's text): α and β2, not β1's plain slider.
+        sidebar = widget(at, name)
+        offers = getattr(sidebar, "options", None)
+        assert scrub["follows"] is on_map[name]["follows"] is (offers == scrub["text"])
+    assert [following[n]["follows"] for n in following] == [True, False, True]
+    # The map's legend names the value at every stop.
+    line = adam_line(figure(at, "pg_race"))
+    names = on_map["pg_adam_lr"]["names"][str(line)]
+    assert names[on_map["pg_adam_lr"]["index"]] == figure(at, "pg_race")["data"][line]["name"]
+
+
 def test_live_sliders_follow_the_chosen_optimizer():
     at = open_page({"pg_optimizers": ["SGD", "RMSProp"]})
     assert not live(at)  # Adam, the default choice, is not on the map

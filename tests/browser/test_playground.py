@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from lessons.playground import DEFAULT
 from tests.browser.conftest import (
     ARTIFACTS,
     array_attribute_mismatches,
@@ -22,6 +23,7 @@ from tests.browser.conftest import (
     wait_for_app,
     wait_for_chart,
 )
+from viz.curves import SCRUB_POINTS as CURVE_POINTS
 from viz.paths import SCRUB_POINTS
 
 pytestmark = pytest.mark.browser
@@ -188,6 +190,85 @@ def test_a_live_slider_redraws_the_path_without_a_rerun_and_sets_the_widget_on_r
     )
     keep = np.unique(np.linspace(0, steps - 1, SCRUB_POINTS).round().astype(int))
     assert [xs[keep[100]], ys[keep[100]]] == pytest.approx(drawn[-1][1:], rel=1e-5)
+    assert page.console_errors == []
+
+
+class HeldAnswers:
+    """The page's websocket, routed through the test: while `holding`, the server's messages
+    wait in `held` (the script may run, but the page sees nothing of it) until `release()`."""
+
+    def __init__(self, page) -> None:
+        self.holding, self.held, self.socket = False, [], None
+        page.route_web_socket("**/_stcore/stream", self._route)
+
+    def _route(self, socket) -> None:
+        server = socket.connect_to_server()
+        self.socket = socket
+        socket.on_message(server.send)
+        server.on_message(self._from_server)
+
+    def _from_server(self, message) -> None:
+        if self.holding:
+            self.held.append(message)
+        else:
+            self.socket.send(message)
+
+    def release(self) -> None:
+        self.holding = False
+        for message in self.held:
+            self.socket.send(message)
+        self.held.clear()
+
+
+def test_the_sidebar_alpha_redraws_both_charts_from_their_stops_before_the_rerun(page, app_url):
+    answers = HeldAnswers(page)
+    page.goto(app_url)
+    wait_for_app(page, CHARTS)
+    before = {key: chart_stats(page, key) for key in CHARTS}
+    slider = adam_slider(page)
+    start = slider.get_attribute("aria-valuetext")
+    answers.holding = True  # the rerun's messages wait: what the page shows now, it drew itself
+    slider.focus()
+    slider.press("ArrowRight")  # one stop up: 0.02 -> 0.03
+    value = slider.get_attribute("aria-valuetext")
+    assert float(value) > float(start)
+    # Both charts redrew from their stops: a live redraw (not a figure) of the next stop.
+    for key in CHARTS:
+        wait_for_chart(page, key, "stats.scrubDraws > arg", before[key]["scrubDraws"])
+    live = {key: chart_stats(page, key) for key in CHARTS}
+    for key in CHARTS:
+        assert live[key]["rev"] == before[key]["rev"]  # no new figure reached it
+        assert live[key]["scrubShown"]["pg_adam_lr"] == before[key]["scrubShown"]["pg_adam_lr"] + 1
+    # The map's legend already names the new α; Adam's loss curve holds that stop's values.
+    legend = chart(page, "pg_race").evaluate(f"gd => {LEGEND}")
+    assert any(t.startswith(f"Adam (α={value},") for t in legend)
+    adam_curve = "gd => { const t = gd._fullData[1]; return [Array.from(t.x), Array.from(t.y)]; }"
+    steps, losses = chart(page, "pg_progress").evaluate(adam_curve)
+    assert len(steps) == CURVE_POINTS and steps[-1] == DEFAULT.steps
+
+    # Then the rerun: the address and the figures take the value, and nothing is redrawn live
+    # a second time.
+    answers.release()
+    page.wait_for_function(
+        "value => new URLSearchParams(location.search).get('pg_adam_lr') === value", arg=value
+    )
+    for key in CHARTS:
+        wait_for_chart(page, key, "stats.rev !== arg", live[key]["rev"])
+    wait_for_app(page, CHARTS)
+    for key in CHARTS:
+        assert chart_stats(page, key)["scrubDraws"] == live[key]["scrubDraws"]
+    # The figure's curve (every step) is the one the live redraw showed, at its steps.
+    length, full = chart(page, "pg_progress").evaluate(
+        "gd => { const t = gd._fullData[1]; return [t._length, Array.from(t.y)]; }"
+    )
+    assert length == DEFAULT.steps + 1
+    np.testing.assert_allclose(np.take(full, np.asarray(steps, dtype=int)), losses, rtol=1e-5)
+    # A move of the map's own live slider redraws the progress chart too.
+    drawn = chart_stats(page, "pg_progress")["scrubDraws"]
+    beta2 = chart_frame(page, "pg_race").get_by_role("slider", name="Adam β2")
+    beta2.focus()
+    beta2.press("ArrowLeft")
+    wait_for_chart(page, "pg_progress", "stats.scrubDraws > arg", drawn)
     assert page.console_errors == []
 
 

@@ -290,9 +290,20 @@ def test_scrub_data_is_a_piece_sent_once_while_its_index_travels_every_time():
     assert first.frame_height == 450 + SCRUB_ROW_HEIGHT
 
 
+def test_a_scrub_may_rename_legend_entries_follow_the_pages_slider_and_hide_its_row():
+    plain = scrub().encode()
+    assert (plain["names"], plain["follows"], plain["row"]) == ({}, False, True)
+    names = [f"Adam (α={v:.3g})" for v in np.geomspace(1e-3, 1, 30)]
+    following = scrub(names={3: names}, follows=True, row=False).encode()
+    assert following["names"] == {"3": names}
+    assert (following["follows"], following["row"]) == (True, False)
+    assert json.loads(json.dumps(following)) == following  # strict JSON as it is
+
+
 @pytest.mark.parametrize(
     ("overrides", "problem"),
     [
+        ({"names": {3: ["one name"]}}, "1 names, not 30"),
         ({"values": [1.0]}, "at least 2"),
         ({"index": 30}, "Invalid scrub index"),
         ({"index": -1}, "Invalid scrub index"),

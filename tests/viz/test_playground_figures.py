@@ -16,7 +16,8 @@ from PIL import Image
 from functions import get_function, parse_expression
 from optim import SGD, Adam, RMSProp, run
 from tests.plotly_data import values
-from viz.curves import loss_figure, loss_values, progress_figure
+from viz.curves import SCRUB_POINTS as CURVE_POINTS
+from viz.curves import loss_figure, loss_values, progress_figure, progress_scrub_traces
 from viz.exports import figure_html, race_gif, steps_table, to_csv, to_json
 from viz.landscape import band_image, contour_levels, evaluate
 from viz.paths import (
@@ -27,10 +28,11 @@ from viz.paths import (
     frame_steps,
     race_figure,
     race_scrub_traces,
+    race_stop_names,
     run_label,
     surface_figure,
 )
-from viz.style import OPTIMIZER_COLORS, color_of
+from viz.style import OPTIMIZER_COLORS, TINY, color_of
 from viz.tables import as_text, summary_table
 
 ROSENBROCK = get_function("rosenbrock")
@@ -300,6 +302,40 @@ def test_race_scrub_traces_replace_one_runs_path_and_marker(runs, landscape):
         np.testing.assert_allclose(
             swaps[heads]["y"][stop, others], [figure.data[heads].y[k] for k in others], rtol=1e-6
         )
+
+
+def test_race_stop_names_are_the_legend_the_figure_shows_at_each_stop(runs, landscape):
+    figure = race_figure(ROSENBROCK, landscape, background_uri(landscape), runs)
+    names = race_stop_names(ROSENBROCK, runs, "Adam", "learning_rate", [0.001, 0.02, 0.3])
+    [(line, per_stop)] = names.items()
+    assert per_stop[1] == figure.data[line].name == "Adam (α=0.02, β1=0.9, β2=0.999, ε=1e-08)"
+    assert per_stop[0] == "Adam (α=0.001, β1=0.9, β2=0.999, ε=1e-08)"
+    assert per_stop[2].startswith("Adam (α=0.3, ")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_progress_scrub_traces_hold_the_curves_the_figure_draws_at_each_stop(runs, name):
+    figure = progress_figure(ROSENBROCK, runs)
+    own = runs[name].params
+    # Stop 1 is the run itself; the others are other paths (shifted towards the minimum).
+    paths = np.stack([0.5 * own + 0.5, own, 0.9 * own + 0.1])
+    swaps = progress_scrub_traces(ROSENBROCK, runs, name, paths)
+    order = list(runs).index(name)
+    loss, distance = order, len(runs) + order
+    assert set(swaps) == {loss, distance}
+    assert figure.data[loss].name == figure.data[distance].name == name
+    steps = swaps[loss]["x"][1].astype(int)
+    assert len(steps) == CURVE_POINTS and steps[0] == 0 and steps[-1] == 1000
+    # At the run's own stop, both curves are the figure's at those steps.
+    for trace in (loss, distance):
+        np.testing.assert_allclose(swaps[trace]["y"][1], figure.data[trace].y[steps], rtol=1e-6)
+    # Elsewhere, the values of that stop's path: f − f* (f* = 0 here) and the distance to (1, 1).
+    kept = paths[0, steps]
+    f = (1 - kept[:, 0]) ** 2 + 100 * (kept[:, 1] - kept[:, 0] ** 2) ** 2
+    np.testing.assert_allclose(swaps[loss]["y"][0], np.maximum(f, TINY), rtol=1e-6)
+    np.testing.assert_allclose(
+        swaps[distance]["y"][0], np.hypot(kept[:, 0] - 1, kept[:, 1] - 1), rtol=1e-6
+    )
 
 
 def test_summary_table_as_text_keeps_small_numbers_readable(runs):

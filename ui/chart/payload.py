@@ -286,6 +286,12 @@ class Scrub:
              `stops` 1-D arrays (lengths may differ), e.g. {3: {"x": xs, "y": ys}}; or 2-D
              arrays per stop, e.g. a heatmap's {"z": (stops, rows, columns)}. Sent as float32.
     text:    the label of each stop (default: the value with 4 significant digits).
+    names:   trace index -> its legend name at each stop, for legend entries that show the
+             value (e.g. "Adam (α=0.02, …)").
+    follows: the page's Streamlit slider keyed `name` moves this one too: its thumb redraws
+             the chart at once, before the rerun it starts (its shown values must be `text`).
+             Every chart with a live slider of the same name also follows a drag of this one.
+    row:     draw the slider under the plot (False: the chart only follows, as above).
     """
 
     name: str
@@ -294,6 +300,9 @@ class Scrub:
     index: int
     traces: Mapping[int, Mapping[str, Any]]
     text: Sequence[str] | None = None
+    names: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    follows: bool = False
+    row: bool = True
 
     def encode(self) -> dict[str, Any]:
         """JSON-ready: meta data inline, all stops' arrays in one base64 float32 block."""
@@ -327,12 +336,21 @@ class Scrub:
                     blocks.append(array.ravel())
                     shapes.append(list(array.shape))
         data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        names = {str(int(t)): [str(n) for n in per_stop] for t, per_stop in self.names.items()}
+        for trace, per_stop in names.items():
+            if len(per_stop) != stops:
+                raise ValueError(
+                    f"Invalid scrub names for trace {trace}: {len(per_stop)} names, not {stops}"
+                )
         return {
             "name": self.name,
             "label": self.label,
             "values": values,
             "text": [str(t) for t in text],
             "index": int(self.index),
+            "names": names,
+            "follows": bool(self.follows),
+            "row": bool(self.row),
             "stops": {
                 "traces": traces,
                 "attrs": attrs,

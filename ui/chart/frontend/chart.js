@@ -32,13 +32,15 @@
     scrubDraws: 0, // live-slider redraws
     scrubShown: {}, // live slider name -> the stop drawn
     payloadBytes: 0, // size of the last message
-    ms: {}, // the last figure's milliseconds: reading the message, Plotly.react
+    ms: {}, // the last figure's milliseconds: reading the message, Plotly.react; and the
+    // last live redraw's (swap)
     bundles: [], // plotly.js bundles loaded, in order
     bundleMs: [], // milliseconds from asking for each bundle to having it run
     rev: null, // the figure drawn
     times: { opened: performance.timeOrigin }, // epoch milliseconds of this frame's milestones
     // times.settled: the last render message handled (drawn, then the frame that shows it
-    // begun; or found already drawn), in epoch milliseconds
+    // begun; or found already drawn), in epoch milliseconds; times.liveBegun and times.live:
+    // the last live redraw begun, and the frame that shows it begun
   };
   window.adamLabChart = stats;
 
@@ -631,6 +633,7 @@
       let s = scrubs.get(meta.name);
       if (!s) s = makeScrub(meta.name);
       scrubPanel.appendChild(s.row); // keeps the figure's order
+      s.row.hidden = meta.row === false;
       s.meta = meta;
       s.stops = stopsOf(meta, index, refs);
       s.label.textContent = meta.label;
@@ -664,8 +667,8 @@
     input.addEventListener("input", () => {
       const index = Number(input.value);
       output.value = s.meta.text[index];
-      target = { s, index };
-      requestAnimationFrame(swapLatest);
+      moveTo(s, index);
+      tellOthers(s.meta.name, index);
     });
     input.addEventListener("change", () => {
       s.dragging = false;
@@ -679,17 +682,91 @@
   // Only the newest position is drawn, one redraw at a time: at most one per display frame.
   let target = null;
   let swapping = false;
+  function moveTo(s, index) {
+    target = { s, index };
+    swapLatest(); // now, or when the redraw under way ends
+  }
+
+  // The page's other charts follow a slider dragged here (events on the page's window), and
+  // every chart follows the page's own widget whose key a slider names (meta.follows): the
+  // page's slider shows its new value at once, while the rerun it starts takes a while.
+  const SCRUBBED = "adam-lab-chart-scrub";
+  let page = null;
+  try {
+    page = window.parent.document.body ? window.parent : null;
+  } catch (error) {
+    page = null; // not same-origin: live sliders stay in this chart
+  }
+
+  function tellOthers(name, index) {
+    page?.dispatchEvent(new page.CustomEvent(SCRUBBED, { detail: { name, index, from: key } }));
+  }
+
+  function onScrubbed(event) {
+    const { name, index, from } = event.detail ?? {};
+    const s = scrubs.get(name);
+    if (from !== key && s && Number.isInteger(index) && index < s.meta.values.length) {
+      showStop(s, index);
+      moveTo(s, index);
+    }
+  }
+
+  function showStop(s, index) {
+    if (!s.dragging) {
+      s.input.value = String(index);
+      s.output.value = s.meta.text[index];
+    }
+  }
+
+  // A Streamlit slider keyed "k" sits in an element with the class "st-key-k"; its thumb is
+  // an <input type="range"> whose aria-valuetext is the value as the widget shows it.
+  function followed(target) {
+    const holder = target.closest?.("[class*='st-key-']");
+    const name = [...(holder?.classList ?? [])].find((c) => c.startsWith("st-key-"));
+    return name ? name.slice("st-key-".length) : null;
+  }
+
+  if (page) {
+    const watcher = new page.MutationObserver((records) => {
+      for (const record of records) {
+        const name = followed(record.target);
+        const s = name && scrubs.get(name);
+        if (!s || s.meta.follows !== true) continue;
+        const index = s.meta.text.indexOf(record.target.getAttribute("aria-valuetext"));
+        if (index >= 0) {
+          showStop(s, index);
+          moveTo(s, index);
+        }
+      }
+    });
+    watcher.observe(page.document.body, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["aria-valuetext"],
+    });
+    page.addEventListener(SCRUBBED, onScrubbed);
+    // A tab switch removes this frame: the page must not call into it any more.
+    window.addEventListener("pagehide", () => {
+      watcher.disconnect();
+      page.removeEventListener(SCRUBBED, onScrubbed);
+    });
+  }
+
   async function swapLatest() {
     if (swapping || !target || !Plotly) return;
     const { s, index } = target;
     target = null;
     if (s.shown === index) return;
     swapping = true;
+    const begun = performance.now();
+    stats.times.liveBegun = performance.timeOrigin + begun;
     try {
       await swap(s, index);
+      stats.ms.swap = Math.round(performance.now() - begun);
       s.shown = index;
       stats.scrubDraws += 1;
       stats.scrubShown[s.meta.name] = index;
+      requestAnimationFrame(() => (stats.times.live = epochNow()));
     } catch (error) {
       console.warn("live slider redraw failed", error);
     } finally {
@@ -698,27 +775,44 @@
     }
   }
 
-  function swap(s, index) {
+  // A slider dragged here redraws with an animation frame of its own: only these traces are
+  // redrawn, on the next display frame (display rate while dragging). A slider moved
+  // elsewhere (followed) redraws at once, in the task that moved it, with one restyle:
+  // the rerun it starts soon keeps the page's thread busy, and a frame waited for comes late.
+  async function swap(s, index) {
     const { traces, stops } = s.stops;
     const data = stops[index];
+    const renamed = new Map(Object.entries(s.meta.names ?? {}).map(([t, n]) => [Number(t), n]));
     const scatter = traces.every((t) => graph._fullData?.[t]?.type === "scatter");
-    if (scatter && !autoranged(traces)) {
-      // An animation "frame" of its own: redraws only these traces, like the figure's
-      // redraw: false frames, and interrupts a running animation.
-      return Plotly.animate(
+    if (scatter && !autoranged(traces) && s.dragging) {
+      await Plotly.animate(
         graph,
         { data, traces },
         { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } },
       );
+      if (renamed.size) {
+        await Plotly.restyle(
+          graph,
+          { name: [...renamed.values()].map((names) => names[index]) },
+          [...renamed.keys()],
+        );
+      }
+      return;
     }
-    // Other traces (a heatmap's z), or axes that must follow the data: a full update.
-    const names = new Set(data.flatMap((attrs) => Object.keys(attrs)));
+    // Other traces (a heatmap's z), axes that must follow the data, or a followed slider:
+    // one update of every swapped attribute and legend name.
+    const every = [...new Set([...traces, ...renamed.keys()])];
+    const at = (t) => data[traces.indexOf(t)] ?? {};
+    const attributes = new Set(data.flatMap((attrs) => Object.keys(attrs)));
     const update = {};
-    for (const name of names) {
-      update[name] = data.map((attrs, j) => attrs[name] ?? graph.data[traces[j]][name]);
+    for (const name of attributes) {
+      update[name] = every.map((t) => at(t)[name] ?? graph.data[t][name]);
+    }
+    if (renamed.size) {
+      update.name = every.map((t) => (renamed.has(t) ? renamed.get(t)[index] : graph.data[t].name));
     }
     pause();
-    return Plotly.restyle(graph, update, traces);
+    await Plotly.restyle(graph, update, every);
   }
 
   // -- size ------------------------------------------------------------------------------
