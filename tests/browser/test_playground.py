@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     wait_for_app,
     wait_for_chart,
 )
+from ui.hyperparameters import LEARNING_RATES
 from viz.curves import SCRUB_POINTS as CURVE_POINTS
 from viz.paths import SCRUB_POINTS
 
@@ -269,6 +270,35 @@ def test_the_sidebar_alpha_redraws_both_charts_from_their_stops_before_the_rerun
     beta2.focus()
     beta2.press("ArrowLeft")
     wait_for_chart(page, "pg_progress", "stats.scrubDraws > arg", drawn)
+    assert page.console_errors == []
+
+
+def test_dragging_the_sidebar_alpha_redraws_both_charts_as_the_thumb_moves(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page, CHARTS)
+    before = {key: chart_stats(page, key) for key in CHARTS}
+    runs = script_runs(page)
+    thumb = page.locator(".st-key-pg_adam_lr [data-rac][style*=translate]")
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for move in range(1, 21):
+        page.mouse.move(x - 3 * move, y)
+    shown = adam_slider(page).get_attribute("aria-valuetext")
+    stop = LEARNING_RATES.index(float(shown))
+    assert stop < before["pg_race"]["scrubShown"]["pg_adam_lr"]  # the thumb went left
+    # While the thumb is held, both charts show its stop, and the script has not run.
+    for key in CHARTS:
+        wait_for_chart(page, key, "stats.scrubShown.pg_adam_lr === arg", stop)
+        assert chart_stats(page, key)["scrubDraws"] > before[key]["scrubDraws"]
+    assert script_runs(page) == runs
+    page.mouse.up()
+    page.wait_for_function(
+        "value => new URLSearchParams(location.search).get('pg_adam_lr') === value", arg=shown
+    )
+    wait_for_chart(page, "pg_race", f"{LEGEND}.some(t => t.startsWith(`Adam (α=${{arg}},`))", shown)
     assert page.console_errors == []
 
 

@@ -667,8 +667,8 @@
     input.addEventListener("input", () => {
       const index = Number(input.value);
       output.value = s.meta.text[index];
-      moveTo(s, index);
-      tellOthers(s.meta.name, index);
+      moveTo(s, index, s.dragging);
+      tellOthers(s.meta.name, index, s.dragging);
     });
     input.addEventListener("change", () => {
       s.dragging = false;
@@ -679,12 +679,41 @@
     return s;
   }
 
-  // Only the newest position is drawn, one redraw at a time: at most one per display frame.
+  // How a live slider's stop is redrawn depends on how it moved:
+  // - one move (a key, a click on the track): at once, in the task that moved it, with one
+  //   restyle that also renames the legend entries: the rerun that move starts soon keeps
+  //   the page's thread busy, and a display frame waited for would come late;
+  // - a drag, or moves that follow each other within RAPID_MS (a key held down): an
+  //   animation frame of its own (only these traces, at display rate) where the axes stay
+  //   put; a chart whose axes follow the data (a full restyle, tens of ms) redraws when the
+  //   page is idle, at least every IDLE_MS, so that the dragged chart keeps its rate.
+  // Only the newest stop is drawn, one redraw at a time.
+  const IDLE_MS = 150;
+  const RAPID_MS = 100;
   let target = null;
   let swapping = false;
-  function moveTo(s, index) {
-    target = { s, index };
-    swapLatest(); // now, or when the redraw under way ends
+  let idle = null;
+  let lastMove = -Infinity;
+  function moveTo(s, index, dragging) {
+    const now = performance.now();
+    const dragged = dragging || now - lastMove < RAPID_MS;
+    lastMove = now;
+    target = { s, index, dragged };
+    schedule();
+  }
+
+  function schedule() {
+    if (target.dragged && !canAnimate(target.s)) {
+      idle ??= requestIdleCallback(
+        () => {
+          idle = null;
+          swapLatest();
+        },
+        { timeout: IDLE_MS },
+      );
+    } else {
+      swapLatest(); // now, or when the redraw under way ends
+    }
   }
 
   // The page's other charts follow a slider dragged here (events on the page's window), and
@@ -698,16 +727,17 @@
     page = null; // not same-origin: live sliders stay in this chart
   }
 
-  function tellOthers(name, index) {
-    page?.dispatchEvent(new page.CustomEvent(SCRUBBED, { detail: { name, index, from: key } }));
+  function tellOthers(name, index, dragged) {
+    const detail = { name, index, dragged, from: key };
+    page?.dispatchEvent(new page.CustomEvent(SCRUBBED, { detail }));
   }
 
   function onScrubbed(event) {
-    const { name, index, from } = event.detail ?? {};
+    const { name, index, dragged, from } = event.detail ?? {};
     const s = scrubs.get(name);
     if (from !== key && s && Number.isInteger(index) && index < s.meta.values.length) {
       showStop(s, index);
-      moveTo(s, index);
+      moveTo(s, index, Boolean(dragged));
     }
   }
 
@@ -719,7 +749,8 @@
   }
 
   // A Streamlit slider keyed "k" sits in an element with the class "st-key-k"; its thumb is
-  // an <input type="range"> whose aria-valuetext is the value as the widget shows it.
+  // an <input type="range"> whose aria-valuetext is the value as the widget shows it, inside
+  // an element marked data-dragging while the pointer drags it.
   function followed(target) {
     const holder = target.closest?.("[class*='st-key-']");
     const name = [...(holder?.classList ?? [])].find((c) => c.startsWith("st-key-"));
@@ -735,7 +766,7 @@
         const index = s.meta.text.indexOf(record.target.getAttribute("aria-valuetext"));
         if (index >= 0) {
           showStop(s, index);
-          moveTo(s, index);
+          moveTo(s, index, Boolean(record.target.closest("[data-dragging]")));
         }
       }
     });
@@ -754,14 +785,14 @@
 
   async function swapLatest() {
     if (swapping || !target || !Plotly) return;
-    const { s, index } = target;
+    const { s, index, dragged } = target;
     target = null;
     if (s.shown === index) return;
     swapping = true;
     const begun = performance.now();
     stats.times.liveBegun = performance.timeOrigin + begun;
     try {
-      await swap(s, index);
+      await swap(s, index, dragged);
       stats.ms.swap = Math.round(performance.now() - begun);
       s.shown = index;
       stats.scrubDraws += 1;
@@ -771,48 +802,43 @@
       console.warn("live slider redraw failed", error);
     } finally {
       swapping = false;
-      if (target) requestAnimationFrame(swapLatest);
+      if (target) schedule();
     }
   }
 
-  // A slider dragged here redraws with an animation frame of its own: only these traces are
-  // redrawn, on the next display frame (display rate while dragging). A slider moved
-  // elsewhere (followed) redraws at once, in the task that moved it, with one restyle:
-  // the rerun it starts soon keeps the page's thread busy, and a frame waited for comes late.
-  async function swap(s, index) {
+  function canAnimate(s) {
+    const traces = s.stops.traces;
+    return traces.every((t) => graph._fullData?.[t]?.type === "scatter") && !autoranged(traces);
+  }
+
+  async function swap(s, index, dragged) {
     const { traces, stops } = s.stops;
     const data = stops[index];
-    const renamed = new Map(Object.entries(s.meta.names ?? {}).map(([t, n]) => [Number(t), n]));
-    const scatter = traces.every((t) => graph._fullData?.[t]?.type === "scatter");
-    if (scatter && !autoranged(traces) && s.dragging) {
-      await Plotly.animate(
+    if (dragged && canAnimate(s)) {
+      // An animation "frame" of its own: redraws only these traces, like the figure's
+      // redraw: false frames, and interrupts a running animation.
+      return Plotly.animate(
         graph,
         { data, traces },
         { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } },
       );
-      if (renamed.size) {
-        await Plotly.restyle(
-          graph,
-          { name: [...renamed.values()].map((names) => names[index]) },
-          [...renamed.keys()],
-        );
-      }
-      return;
     }
-    // Other traces (a heatmap's z), axes that must follow the data, or a followed slider:
-    // one update of every swapped attribute and legend name.
+    // Every swapped attribute and legend name (meta.names: trace -> name per stop) at once;
+    // a drag renames nothing until it ends (the rerun's figure names the released stop).
+    const renamed = new Map(
+      dragged ? [] : Object.entries(s.meta.names ?? {}).map(([t, n]) => [Number(t), n]),
+    );
     const every = [...new Set([...traces, ...renamed.keys()])];
     const at = (t) => data[traces.indexOf(t)] ?? {};
-    const attributes = new Set(data.flatMap((attrs) => Object.keys(attrs)));
     const update = {};
-    for (const name of attributes) {
+    for (const name of new Set(data.flatMap((attrs) => Object.keys(attrs)))) {
       update[name] = every.map((t) => at(t)[name] ?? graph.data[t][name]);
     }
     if (renamed.size) {
       update.name = every.map((t) => (renamed.has(t) ? renamed.get(t)[index] : graph.data[t].name));
     }
     pause();
-    await Plotly.restyle(graph, update, every);
+    return Plotly.restyle(graph, update, every);
   }
 
   // -- size ------------------------------------------------------------------------------
