@@ -18,7 +18,7 @@ from ui.hyperparameters import BETA2, BETAS, LEARNING_RATES, STOPS, controls_for
 from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.runs import FunctionKey, landscape, trajectory
 from ui.shell import ensure_app_shell
-from ui.text import MAX_MESSAGE, literal
+from ui.text import MAX_MESSAGE, literal, markdown_table
 from viz.curves import progress_figure, progress_scrub_traces
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.paths import race_figure, race_scrub_traces, race_stop_names, surface_figure
@@ -388,8 +388,9 @@ def draw_race(
             st.caption("This function has no known minimum, so only the loss is plotted.")
 
     st.subheader("Summary")
-    # A static table: the interactive grid's script alone costs a first visit about half a second.
-    st.table(as_text(summary_table(objective, runs)), hide_index=True)
+    # A Markdown table: the interactive grid's script alone costs a first visit about half a
+    # second, and even st.table's loads a megabyte of Arrow decoding.
+    st.markdown(markdown_table(as_text(summary_table(objective, runs))))
 
     st.subheader("Take it with you")
     st.caption(

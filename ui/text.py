@@ -44,3 +44,24 @@ def literal(text: str, limit: int | None = MAX_SHOWN) -> str:
     text = shorten(text, limit) if limit is not None else _SPACE.sub(" ", str(text))
     text = _AUTOLINK.sub(lambda m: (m.group(1) or "") + _JOINER, text)
     return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def markdown_table(table) -> str:
+    """A pandas DataFrame as a Markdown table whose every cell and heading shows as text
+    (`literal`): a static table without the script of Streamlit's table element (its Arrow
+    decoder alone is about a megabyte for the browser to load).
+
+    >>> import pandas as pd
+    >>> print(markdown_table(pd.DataFrame({"name": ["a|b", "*c*"], "loss": ["1e-12", "—"]})))
+    | name | loss |
+    |---|---|
+    | a\\|b | 1e\\-12 |
+    | \\*c\\* | — |
+    """
+
+    def row(cells) -> str:
+        return "| " + " | ".join(literal(str(c), None) for c in cells) + " |"
+
+    lines = [row(table.columns), "|" + "---|" * len(table.columns)]
+    lines += [row(values) for values in table.itertuples(index=False)]
+    return "\n".join(lines)

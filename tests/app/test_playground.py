@@ -78,7 +78,10 @@ def test_default_page_shows_the_race(default_page):
     assert len(race["frames"]) == 241  # step 0, then 240 more up to step 1 000
     assert not at.warning
     assert len(at.get("download_button")) == 4
-    assert at.table[0].value.shape[0] == 3
+    # The summary: a Markdown table with a row per optimizer.
+    [summary] = [m.value for m in at.markdown if m.value.startswith("| optimizer | settings |")]
+    rows = summary.splitlines()[2:]
+    assert [row.split(" | ")[0] for row in rows] == [f"| {name}" for name, _ in DEFAULT.optimizers]
 
 
 def test_function_control_changes_landscape_and_paths():
