@@ -19,7 +19,7 @@ from ui.objectives import CUSTOM, objective_or_error, show_formula
 from ui.runs import FunctionKey, landscape, trajectory
 from ui.shell import ensure_app_shell
 from ui.text import MAX_MESSAGE, literal, markdown_table
-from viz.curves import progress_figure, progress_scrub_traces
+from viz.curves import progress_figure, progress_scrub_traces, progress_stop_subtitles
 from viz.exports import figure_html, race_gif, to_csv, to_json
 from viz.paths import race_figure, race_scrub_traces, race_stop_names, surface_figure
 from viz.style import chart_config, format_number
@@ -188,12 +188,14 @@ def live_sliders(
                 **shared,
                 traces=race_scrub_traces(objective, race_runs, variant, paths[name]),
                 names=race_stop_names(objective, race_runs, variant, name, options),
+                compact=True,  # map coordinates: float16 is a fraction of a pixel
             )
         )
         on_progress.append(
             Scrub(
                 **shared,
                 traces=progress_scrub_traces(objective, race_runs, variant, paths[name]),
+                layout=progress_stop_subtitles(race_runs, variant, name, options),
                 row=False,
             )
         )

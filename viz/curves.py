@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from functions import Objective
 from optim import Trajectory
-from viz.paths import run_label
+from viz.paths import run_label, stop_labels
 from viz.style import TINY, base_layout, color_of, figure, format_number, log_ticks
 
 
@@ -60,10 +60,14 @@ def _value_axis(series: Series, title: str, log: bool) -> dict:
     }
 
 
+def _subtitle(labels: Sequence[str]) -> str:
+    return "<br>".join(labels)
+
+
 def _layout(series: Series, title: str, plot_height: int, **axes: dict) -> dict:
     """The legend says who is who and the subtitle carries every setting, so the figure
     explains itself when saved on its own."""
-    settings = "<br>".join(label for _, label in series.values())
+    settings = _subtitle([label for _, label in series.values()])
     top = 62 + 13 * len(series)
     layout = base_layout(
         title={
@@ -111,7 +115,22 @@ def _distance_series(objective: Objective, runs: Mapping[str, Trajectory]) -> Se
 
 
 DISTANCE_TITLE = "‖θ − nearest minimum‖"
-SCRUB_POINTS = 200  # steps per curve at a live slider's stop: enough for the preview it is
+SCRUB_POINTS = 120  # steps per curve at a live slider's stop: enough for the preview it is
+
+
+def progress_stop_subtitles(
+    runs: Mapping[str, Trajectory], name: str, hyperparameter: str, values: Sequence[float]
+) -> dict[str, list[str]]:
+    """The subtitle of `progress_figure(…, runs)` (every run's settings) at each of `values`
+    of run `name`'s `hyperparameter`: {"title.subtitle.text": one per value}."""
+    labels = [run_label(t) for t in runs.values()]
+    order = list(runs).index(name)
+    return {
+        "title.subtitle.text": [
+            _subtitle([*labels[:order], label, *labels[order + 1 :]])
+            for label in stop_labels(runs[name], hyperparameter, values)
+        ]
+    }
 
 
 def progress_scrub_traces(

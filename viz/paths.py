@@ -230,7 +230,7 @@ def race_figure(
     return figure(traces, layout, frames)
 
 
-SCRUB_POINTS = 400  # points of a path per live-slider stop: the line looks the same, sent once
+SCRUB_POINTS = 300  # points of a path per live-slider stop: the line looks the same, sent once
 
 
 def _race_line(objective: Objective, runs: Mapping[str, Trajectory], name: str) -> int:
@@ -253,14 +253,16 @@ def race_stop_names(
 ) -> dict[int, list[str]]:
     """The legend name of run `name`'s line in `race_figure(objective, …, runs)` at each of
     `values` of `hyperparameter` (the run's other settings kept): what a live slider shows."""
-    trajectory = runs[name]
+    return {_race_line(objective, runs, name): stop_labels(runs[name], hyperparameter, values)}
+
+
+def stop_labels(trajectory: Trajectory, hyperparameter: str, values: Sequence[float]) -> list[str]:
+    """`run_label(trajectory)` at each of `values` of `hyperparameter`, the others kept."""
     settings = settings_of(trajectory)
-    return {
-        _race_line(objective, runs, name): [
-            f"{trajectory.name} ({describe_hyperparameters({**settings, hyperparameter: v})})"
-            for v in values
-        ]
-    }
+    return [
+        f"{trajectory.name} ({describe_hyperparameters({**settings, hyperparameter: v})})"
+        for v in values
+    ]
 
 
 def race_scrub_traces(

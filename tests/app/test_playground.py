@@ -19,6 +19,8 @@ from ui.hyperparameters import LEARNING_RATES, controls_for, key_for
 from viz.paths import SCRUB_POINTS
 
 TIMEOUT = 60
+# The map's live stops travel as float16: 11 significant bits.
+FLOAT16 = {"rtol": 2**-11, "atol": 1e-6}
 APP = str(Path(__file__).parents[2] / "app.py")
 
 
@@ -332,7 +334,7 @@ def test_the_map_carries_live_sliders_for_the_chosen_optimizer(default_page):
     shown = stops[rates["index"]][line]
     full = paths(race)[race["data"][line]["name"]]
     keep = np.unique(np.linspace(0, len(full) - 1, SCRUB_POINTS).round().astype(int))
-    np.testing.assert_allclose(np.column_stack((shown["x"], shown["y"])), full[keep], rtol=1e-5)
+    np.testing.assert_allclose(np.column_stack((shown["x"], shown["y"])), full[keep], **FLOAT16)
     # Another stop holds another path.
     assert not np.allclose(stops[0][line]["x"], shown["x"])
 
@@ -354,10 +356,14 @@ def test_the_progress_chart_follows_the_same_sliders_and_the_sidebar_moves_alpha
         offers = getattr(sidebar, "options", None)
         assert scrub["follows"] is on_map[name]["follows"] is (offers == scrub["text"])
     assert [following[n]["follows"] for n in following] == [True, False, True]
-    # The map's legend names the value at every stop.
+    # The map's legend and the progress chart's subtitle name the value at every stop.
+    rates = on_map["pg_adam_lr"]
     line = adam_line(figure(at, "pg_race"))
-    names = on_map["pg_adam_lr"]["names"][str(line)]
-    assert names[on_map["pg_adam_lr"]["index"]] == figure(at, "pg_race")["data"][line]["name"]
+    assert rates["names"][str(line)][rates["index"]] == figure(at, "pg_race")["data"][line]["name"]
+    subtitles = following["pg_adam_lr"]["layout"]["title.subtitle.text"]
+    shown = figure(at, "pg_progress")["layout"]["title"]["subtitle"]["text"]
+    assert subtitles[rates["index"]] == shown
+    assert "Adam (α=0.03," in subtitles[rates["index"] + 1]
 
 
 def test_live_sliders_follow_the_chosen_optimizer():
@@ -385,7 +391,7 @@ def test_letting_go_of_a_live_slider_sets_the_widget_the_run_and_the_link():
     path = paths(race)[race["data"][line]["name"]]
     keep = np.unique(np.linspace(0, len(path) - 1, SCRUB_POINTS).round().astype(int))
     drawn = np.column_stack((dragged[line]["x"], dragged[line]["y"]))
-    np.testing.assert_allclose(path[keep], drawn, rtol=1e-5)
+    np.testing.assert_allclose(path[keep], drawn, **FLOAT16)
     assert live(at)["pg_adam_lr"]["index"] == stop
 
 

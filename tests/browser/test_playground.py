@@ -185,12 +185,12 @@ def test_a_live_slider_redraws_the_path_without_a_rerun_and_sets_the_widget_on_r
     # still plotly.js's own on every trace.
     checked, wrong = array_attribute_mismatches(page)
     assert checked >= 10 and wrong == []
-    # The new figure's path (every step) is the one the live slider showed last.
+    # The new figure's path (every step) is the one the live slider showed last, to float16.
     steps, xs, ys = chart(page, "pg_race").evaluate(
         f"gd => {{ const t = {ADAM}; return [t.x.length, Array.from(t.x), Array.from(t.y)]; }}"
     )
     keep = np.unique(np.linspace(0, steps - 1, SCRUB_POINTS).round().astype(int))
-    assert [xs[keep[100]], ys[keep[100]]] == pytest.approx(drawn[-1][1:], rel=1e-5)
+    assert [xs[keep[100]], ys[keep[100]]] == pytest.approx(drawn[-1][1:], rel=2**-11, abs=1e-6)
     assert page.console_errors == []
 
 
@@ -240,9 +240,12 @@ def test_the_sidebar_alpha_redraws_both_charts_from_their_stops_before_the_rerun
     for key in CHARTS:
         assert live[key]["rev"] == before[key]["rev"]  # no new figure reached it
         assert live[key]["scrubShown"]["pg_adam_lr"] == before[key]["scrubShown"]["pg_adam_lr"] + 1
-    # The map's legend already names the new α; Adam's loss curve holds that stop's values.
+    # The map's legend and the progress chart's subtitle already name the new α; Adam's loss
+    # curve holds that stop's values.
     legend = chart(page, "pg_race").evaluate(f"gd => {LEGEND}")
     assert any(t.startswith(f"Adam (α={value},") for t in legend)
+    subtitle = chart(page, "pg_progress").evaluate("gd => gd._fullLayout.title.subtitle.text")
+    assert f"Adam (α={value}," in subtitle
     adam_curve = "gd => { const t = gd._fullData[1]; return [Array.from(t.x), Array.from(t.y)]; }"
     steps, losses = chart(page, "pg_progress").evaluate(adam_curve)
     assert len(steps) == CURVE_POINTS and steps[-1] == DEFAULT.steps

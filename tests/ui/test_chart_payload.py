@@ -256,6 +256,44 @@ def test_scrub_stops_travel_as_one_float32_block_and_decode_per_stop():
             assert np.array_equal(stops[stop][3][name], expected)
 
 
+def test_an_array_the_same_at_every_stop_travels_once_and_decodes_into_each():
+    steps = np.arange(200.0)
+    rng = np.random.default_rng(2)
+    live = Scrub(
+        name="b2",
+        label="β2",
+        values=[0.99, 0.999, 0.9999],
+        index=1,
+        traces={1: {"x": [steps] * 3, "y": rng.normal(size=(3, 200))}, 4: {"x": [steps] * 3}},
+    )
+    block = live.encode()["stops"]
+    assert block["shared"] == [[0, "x", [200]], [1, "x", [200]]]
+    assert block["attrs"] == [["y"], []]
+    assert len(base64.b64decode(block["bdata"])) == (2 * 200 + 3 * 200) * 4
+    stops = decode_stops(block)
+    assert len(stops) == 3
+    for stop in range(3):
+        assert np.array_equal(stops[stop][1]["x"], steps)
+        assert np.array_equal(stops[stop][4]["x"], steps)
+        assert np.array_equal(stops[stop][1]["y"], live.traces[1]["y"][stop].astype(np.float32))
+
+
+def test_compact_stops_travel_as_float16_unless_a_value_does_not_fit():
+    live = scrub(compact=True)
+    block = live.encode()["stops"]
+    assert block["dtype"] == "<f2"
+    assert len(base64.b64decode(block["bdata"])) == 30 * 2 * 1000 * 2  # half of float32
+    stops = decode_stops(block)
+    expected = np.asarray(live.traces[3]["x"][7], dtype=np.float32)
+    np.testing.assert_allclose(stops[7][3]["x"], expected, rtol=2**-11, atol=2**-24)
+    assert not np.array_equal(stops[7][3]["x"], expected)  # rounded, not the same
+    for wide in (7e4, np.nan):
+        x = np.zeros((30, 4))
+        x[3, 2] = wide
+        assert scrub(traces={0: {"x": x}}, compact=True).encode()["stops"]["dtype"] == "<f4"
+    assert scrub().encode()["stops"]["dtype"] == "<f4"
+
+
 def test_scrub_stops_may_differ_in_length_and_span_several_traces():
     paths = [np.arange(k + 2, dtype=float) for k in range(3)]
     live = Scrub(
@@ -290,12 +328,16 @@ def test_scrub_data_is_a_piece_sent_once_while_its_index_travels_every_time():
     assert first.frame_height == 450 + SCRUB_ROW_HEIGHT
 
 
-def test_a_scrub_may_rename_legend_entries_follow_the_pages_slider_and_hide_its_row():
+def test_a_scrub_may_rename_legend_entries_and_titles_follow_the_page_and_hide_its_row():
     plain = scrub().encode()
     assert (plain["names"], plain["follows"], plain["row"]) == ({}, False, True)
     names = [f"Adam (α={v:.3g})" for v in np.geomspace(1e-3, 1, 30)]
-    following = scrub(names={3: names}, follows=True, row=False).encode()
+    titles = [f"at {k}" for k in range(30)]
+    following = scrub(
+        names={3: names}, layout={"title.subtitle.text": titles}, follows=True, row=False
+    ).encode()
     assert following["names"] == {"3": names}
+    assert following["layout"] == {"title.subtitle.text": titles}
     assert (following["follows"], following["row"]) == (True, False)
     assert json.loads(json.dumps(following)) == following  # strict JSON as it is
 
@@ -304,6 +346,7 @@ def test_a_scrub_may_rename_legend_entries_follow_the_pages_slider_and_hide_its_
     ("overrides", "problem"),
     [
         ({"names": {3: ["one name"]}}, "1 names, not 30"),
+        ({"layout": {"title.text": ["a", "b"]}}, "title.text: 2 names, not 30"),
         ({"values": [1.0]}, "at least 2"),
         ({"index": 30}, "Invalid scrub index"),
         ({"index": -1}, "Invalid scrub index"),

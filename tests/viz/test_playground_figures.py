@@ -17,7 +17,13 @@ from functions import get_function, parse_expression
 from optim import SGD, Adam, RMSProp, run
 from tests.plotly_data import values
 from viz.curves import SCRUB_POINTS as CURVE_POINTS
-from viz.curves import loss_figure, loss_values, progress_figure, progress_scrub_traces
+from viz.curves import (
+    loss_figure,
+    loss_values,
+    progress_figure,
+    progress_scrub_traces,
+    progress_stop_subtitles,
+)
 from viz.exports import figure_html, race_gif, steps_table, to_csv, to_json
 from viz.landscape import band_image, contour_levels, evaluate
 from viz.paths import (
@@ -311,6 +317,18 @@ def test_race_stop_names_are_the_legend_the_figure_shows_at_each_stop(runs, land
     assert per_stop[1] == figure.data[line].name == "Adam (α=0.02, β1=0.9, β2=0.999, ε=1e-08)"
     assert per_stop[0] == "Adam (α=0.001, β1=0.9, β2=0.999, ε=1e-08)"
     assert per_stop[2].startswith("Adam (α=0.3, ")
+
+
+def test_progress_stop_subtitles_name_each_stops_value_in_the_figures_subtitle(runs):
+    figure = progress_figure(ROSENBROCK, runs)
+    [(path, texts)] = progress_stop_subtitles(runs, "Adam", "beta2", [0.99, 0.999]).items()
+    assert path == "title.subtitle.text"
+    assert texts[1] == figure.layout.title.subtitle.text  # 0.999: the run's own value
+    lines = texts[0].split("<br>")
+    assert lines[1] == "Adam (α=0.02, β1=0.9, β2=0.99, ε=1e-08)"
+    assert [lines[0], lines[2]] == [
+        figure.layout.title.subtitle.text.split("<br>")[k] for k in (0, 2)
+    ]
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam"])

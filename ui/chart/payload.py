@@ -270,6 +270,9 @@ class Message:
 
 
 # -- live scrubbing -------------------------------------------------------------------------
+COMPACT_LIMIT = 60_000.0  # below float16's largest finite value, 65 504
+
+
 @dataclass(frozen=True)
 class Scrub:
     """A slider drawn by the chart itself, with every stop's data sent ahead.
@@ -284,14 +287,21 @@ class Scrub:
     index:   the stop the slider shows now (the stop nearest the widget's value).
     traces:  trace index -> attribute -> one array per stop: a (stops, n) array or a list of
              `stops` 1-D arrays (lengths may differ), e.g. {3: {"x": xs, "y": ys}}; or 2-D
-             arrays per stop, e.g. a heatmap's {"z": (stops, rows, columns)}. Sent as float32.
+             arrays per stop, e.g. a heatmap's {"z": (stops, rows, columns)}. Sent as float32,
+             or as float16 with `compact`.
     text:    the label of each stop (default: the value with 4 significant digits).
     names:   trace index -> its legend name at each stop, for legend entries that show the
              value (e.g. "Adam (α=0.02, …)").
+    layout:  layout attribute (a Plotly.relayout path such as "title.subtitle.text") -> its
+             text at each stop, for titles that show the value. Names and texts change on a
+             move of the slider, not during a drag (the rerun's figure has them after it).
     follows: the page's Streamlit slider keyed `name` moves this one too: its thumb redraws
              the chart at once, before the rerun it starts (its shown values must be `text`).
              Every chart with a live slider of the same name also follows a drag of this one.
     row:     draw the slider under the plot (False: the chart only follows, as above).
+    compact: send the stops as float16 (half the bytes, about 3 significant digits: a
+             thousandth of a map's width, a fraction of a pixel) when every value fits in
+             ±COMPACT_LIMIT; not for values that span decades, like a loss.
     """
 
     name: str
@@ -301,11 +311,14 @@ class Scrub:
     traces: Mapping[int, Mapping[str, Any]]
     text: Sequence[str] | None = None
     names: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    layout: Mapping[str, Sequence[str]] = field(default_factory=dict)
     follows: bool = False
     row: bool = True
+    compact: bool = False
 
     def encode(self) -> dict[str, Any]:
-        """JSON-ready: meta data inline, all stops' arrays in one base64 float32 block."""
+        """JSON-ready: meta data inline, all stops' arrays in one base64 block (float32, or
+        float16 when `compact` and every value fits)."""
         values = [float(v) for v in self.values]
         stops = len(values)
         if stops < 2:
@@ -316,31 +329,51 @@ class Scrub:
         if len(text) != stops:
             raise ValueError(f"Invalid scrub text: {len(text)} labels for {stops} stops")
         traces = [int(t) for t in self.traces]
-        attrs = [list(self.traces[t]) for t in self.traces]
-        if not any(attrs):
+        if not any(self.traces.values()):
             raise ValueError(f"Invalid scrub {self.name!r}: no trace data to swap")
-        blocks, shapes = [], []
-        for stop in range(stops):
-            for trace, names in zip(self.traces.values(), attrs, strict=True):
-                for name in names:
-                    per_stop = trace[name]
-                    if len(per_stop) != stops:
-                        raise ValueError(
-                            f"Invalid scrub data {name!r}: {len(per_stop)} stops, not {stops}"
-                        )
-                    array = np.asarray(per_stop[stop], dtype=np.float32)
+        arrays: list[list[tuple[str, list[np.ndarray]]]] = []  # per trace: (attr, per stop)
+        for trace in self.traces.values():
+            arrays.append([])
+            for name, per_stop in trace.items():
+                if len(per_stop) != stops:
+                    raise ValueError(
+                        f"Invalid scrub data {name!r}: {len(per_stop)} stops, not {stops}"
+                    )
+                at_stops = [np.asarray(a, dtype=np.float32) for a in per_stop]
+                for array in at_stops:
                     if array.ndim not in (1, 2):
                         raise ValueError(
                             f"Invalid scrub data {name!r}: {array.ndim}-D at a stop (1-D or 2-D)"
                         )
-                    blocks.append(array.ravel())
-                    shapes.append(list(array.shape))
+                arrays[-1].append((name, at_stops))
+        # An array the same at every stop (a curve's steps) travels once, ahead of the rest.
+        shared, blocks = [], []
+        attrs: list[list[str]] = []
+        for j, entries in enumerate(arrays):
+            attrs.append([])
+            for name, at_stops in entries:
+                first = at_stops[0]
+                if all(a.shape == first.shape and np.array_equal(a, first) for a in at_stops):
+                    shared.append([j, name, list(first.shape)])
+                    blocks.append(first.ravel())
+                else:
+                    attrs[-1].append(name)
+        shapes = []
+        for stop in range(stops):
+            for entries, names in zip(arrays, attrs, strict=True):
+                for name, at_stops in entries:
+                    if name in names:
+                        blocks.append(at_stops[stop].ravel())
+                        shapes.append(list(at_stops[stop].shape))
         data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        half = self.compact and bool(np.all(np.abs(data) <= COMPACT_LIMIT))  # False on NaN
+        dtype = "<f2" if half else "<f4"
         names = {str(int(t)): [str(n) for n in per_stop] for t, per_stop in self.names.items()}
-        for trace, per_stop in names.items():
+        texts = {str(path): [str(t) for t in per_stop] for path, per_stop in self.layout.items()}
+        for what, per_stop in [*names.items(), *texts.items()]:
             if len(per_stop) != stops:
                 raise ValueError(
-                    f"Invalid scrub names for trace {trace}: {len(per_stop)} names, not {stops}"
+                    f"Invalid scrub names for {what}: {len(per_stop)} names, not {stops}"
                 )
         return {
             "name": self.name,
@@ -349,32 +382,43 @@ class Scrub:
             "text": [str(t) for t in text],
             "index": int(self.index),
             "names": names,
+            "layout": texts,
             "follows": bool(self.follows),
             "row": bool(self.row),
             "stops": {
+                "count": stops,
                 "traces": traces,
-                "attrs": attrs,
+                "shared": shared,  # [index into traces, attribute, shape]: the same at every stop
+                "attrs": attrs,  # per trace, the attributes that differ from stop to stop
                 "shapes": shapes,
-                "bdata": base64.b64encode(data.astype("<f4").tobytes()).decode("ascii"),
+                "dtype": dtype,
+                "bdata": base64.b64encode(data.astype(dtype).tobytes()).decode("ascii"),
             },
         }
 
 
 def decode_stops(stops: Mapping[str, Any]) -> list[dict[int, dict[str, np.ndarray]]]:
     """The inverse of the stop block of `Scrub.encode`: per stop, trace -> attr -> array."""
-    data = np.frombuffer(base64.b64decode(stops["bdata"]), dtype="<f4")
-    per_stop = sum(len(names) for names in stops["attrs"])
+    data = np.frombuffer(base64.b64decode(stops["bdata"]), dtype=stops["dtype"])
+    data = data.astype(np.float32)
+    offset = 0
+
+    def take(shape: list[int]) -> np.ndarray:
+        nonlocal offset
+        size = int(np.prod(shape))
+        offset += size
+        return data[offset - size : offset].reshape(shape)
+
+    shared = [(stops["traces"][j], name, take(shape)) for j, name, shape in stops["shared"]]
     shapes = iter(stops["shapes"])
-    result, offset = [], 0
-    for _ in range(len(stops["shapes"]) // per_stop):
-        stop: dict[int, dict[str, np.ndarray]] = {}
+    result = []
+    for _ in range(stops["count"]):
+        stop: dict[int, dict[str, np.ndarray]] = {trace: {} for trace in stops["traces"]}
         for trace, names in zip(stops["traces"], stops["attrs"], strict=True):
-            stop[trace] = {}
             for name in names:
-                shape = next(shapes)
-                size = int(np.prod(shape))
-                stop[trace][name] = data[offset : offset + size].reshape(shape)
-                offset += size
+                stop[trace][name] = take(next(shapes))
+        for trace, name, array in shared:
+            stop[trace][name] = array
         result.append(stop)
     return result
 

@@ -579,34 +579,57 @@
   const scrubs = new Map(); // name -> {row, input, output, meta, stops, shown, dragging}
   const decoded = new Map(); // stop-block digest -> decoded stops (a few recent ones)
 
-  // One Float32Array view per 1-D array; a 2-D array (a heatmap's z) as a list of rows.
+  // One Float32Array view per 1-D array; a 2-D array (a heatmap's z) as a list of rows. The
+  // block holds the arrays the same at every stop first (block.shared), then each stop's.
   function decodeStops(block) {
-    const all = new Float32Array(bytesOf(block.bdata).buffer);
-    const perStop = block.attrs.reduce((n, names) => n + names.length, 0);
+    const bytes = bytesOf(block.bdata);
+    const all = block.dtype === "<f2" ? halves(bytes) : new Float32Array(bytes.buffer);
+    let offset = 0;
+    const take = (shape) => {
+      const one = (length) => {
+        const view = all.subarray(offset, offset + length);
+        offset += length;
+        return view;
+      };
+      if (shape.length === 1) return one(shape[0]);
+      return Array.from({ length: shape[0] }, () => one(shape[1]));
+    };
+    const shared = block.shared.map(([j, name, shape]) => [j, name, take(shape)]);
     const stops = [];
     let k = 0;
-    let offset = 0;
-    const take = (length) => {
-      const view = all.subarray(offset, offset + length);
-      offset += length;
-      return view;
-    };
-    for (let s = 0; s < block.shapes.length / perStop; s += 1) {
-      stops.push(
-        block.traces.map((trace, j) => {
-          const data = {};
-          for (const name of block.attrs[j]) {
-            const shape = block.shapes[k++];
-            data[name] =
-              shape.length === 1
-                ? take(shape[0])
-                : Array.from({ length: shape[0] }, () => take(shape[1]));
-          }
-          return data;
-        }),
-      );
+    for (let s = 0; s < block.count; s += 1) {
+      const stop = block.traces.map((trace, j) => {
+        const data = {};
+        for (const name of block.attrs[j]) data[name] = take(block.shapes[k++]);
+        return data;
+      });
+      for (const [j, name, array] of shared) stop[j][name] = array;
+      stops.push(stop);
     }
     return { traces: block.traces, stops };
+  }
+
+  // Little-endian float16 values as a Float32Array, through a table of all 65 536 of them.
+  let HALF = null;
+  function halves(bytes) {
+    if (!HALF) {
+      HALF = new Float32Array(65536);
+      for (let h = 0; h < 65536; h += 1) {
+        const exponent = (h >> 10) & 31;
+        const fraction = h & 1023;
+        const magnitude =
+          exponent === 0
+            ? fraction * 2 ** -24
+            : exponent === 31
+              ? (fraction ? NaN : Infinity)
+              : (1 + fraction / 1024) * 2 ** (exponent - 15);
+        HALF[h] = h & 32768 ? -magnitude : magnitude;
+      }
+    }
+    const codes = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+    const out = new Float32Array(codes.length);
+    for (let k = 0; k < codes.length; k += 1) out[k] = HALF[codes[k]];
+    return out;
   }
 
   function stopsOf(meta, index, refs) {
@@ -837,8 +860,16 @@
     if (renamed.size) {
       update.name = every.map((t) => (renamed.has(t) ? renamed.get(t)[index] : graph.data[t].name));
     }
+    // Titles that name the value (meta.layout: relayout path -> text per stop), likewise.
+    const texts = Object.entries(dragged ? {} : (s.meta.layout ?? {}));
     pause();
-    return Plotly.restyle(graph, update, every);
+    if (!texts.length) return Plotly.restyle(graph, update, every);
+    return Plotly.update(
+      graph,
+      update,
+      Object.fromEntries(texts.map(([path, perStop]) => [path, perStop[index]])),
+      every,
+    );
   }
 
   // -- size ------------------------------------------------------------------------------
