@@ -359,8 +359,11 @@ def test_the_progress_chart_follows_the_same_sliders_and_the_sidebar_moves_alpha
     # The map's legend and the progress chart's subtitle name the value at every stop.
     rates = on_map["pg_adam_lr"]
     line = adam_line(figure(at, "pg_race"))
-    assert rates["names"][str(line)][rates["index"]] == figure(at, "pg_race")["data"][line]["name"]
-    subtitles = following["pg_adam_lr"]["layout"]["title.subtitle.text"]
+    assert (
+        rates["stops"]["names"][str(line)][rates["index"]]
+        == figure(at, "pg_race")["data"][line]["name"]
+    )
+    subtitles = following["pg_adam_lr"]["stops"]["layout"]["title.subtitle.text"]
     shown = figure(at, "pg_progress")["layout"]["title"]["subtitle"]["text"]
     assert subtitles[rates["index"]] == shown
     assert "Adam (α=0.03," in subtitles[rates["index"] + 1]

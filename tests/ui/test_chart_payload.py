@@ -330,14 +330,14 @@ def test_scrub_data_is_a_piece_sent_once_while_its_index_travels_every_time():
 
 def test_a_scrub_may_rename_legend_entries_and_titles_follow_the_page_and_hide_its_row():
     plain = scrub().encode()
-    assert (plain["names"], plain["follows"], plain["row"]) == ({}, False, True)
+    assert (plain["stops"]["names"], plain["follows"], plain["row"]) == ({}, False, True)
     names = [f"Adam (α={v:.3g})" for v in np.geomspace(1e-3, 1, 30)]
     titles = [f"at {k}" for k in range(30)]
     following = scrub(
         names={3: names}, layout={"title.subtitle.text": titles}, follows=True, row=False
     ).encode()
-    assert following["names"] == {"3": names}
-    assert following["layout"] == {"title.subtitle.text": titles}
+    assert following["stops"]["names"] == {"3": names}  # with the arrays: one piece
+    assert following["stops"]["layout"] == {"title.subtitle.text": titles}
     assert (following["follows"], following["row"]) == (True, False)
     assert json.loads(json.dumps(following)) == following  # strict JSON as it is
 

@@ -381,12 +381,13 @@ class Scrub:
             "values": values,
             "text": [str(t) for t in text],
             "index": int(self.index),
-            "names": names,
-            "layout": texts,
             "follows": bool(self.follows),
             "row": bool(self.row),
             "stops": {
                 "count": stops,
+                # Texts per stop travel with the arrays: both change when another setting does.
+                "names": names,
+                "layout": texts,
                 "traces": traces,
                 "shared": shared,  # [index into traces, attribute, shape]: the same at every stop
                 "attrs": attrs,  # per trace, the attributes that differ from stop to stop

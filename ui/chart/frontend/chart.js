@@ -606,7 +606,7 @@
       for (const [j, name, array] of shared) stop[j][name] = array;
       stops.push(stop);
     }
-    return { traces: block.traces, stops };
+    return { traces: block.traces, stops, names: block.names ?? {}, layout: block.layout ?? {} };
   }
 
   // Little-endian float16 values as a Float32Array, through a table of all 65 536 of them.
@@ -846,10 +846,10 @@
         { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } },
       );
     }
-    // Every swapped attribute and legend name (meta.names: trace -> name per stop) at once;
+    // Every swapped attribute and legend name (stops.names: trace -> name per stop) at once;
     // a drag renames nothing until it ends (the rerun's figure names the released stop).
     const renamed = new Map(
-      dragged ? [] : Object.entries(s.meta.names ?? {}).map(([t, n]) => [Number(t), n]),
+      dragged ? [] : Object.entries(s.stops.names).map(([t, n]) => [Number(t), n]),
     );
     const every = [...new Set([...traces, ...renamed.keys()])];
     const at = (t) => data[traces.indexOf(t)] ?? {};
@@ -860,8 +860,8 @@
     if (renamed.size) {
       update.name = every.map((t) => (renamed.has(t) ? renamed.get(t)[index] : graph.data[t].name));
     }
-    // Titles that name the value (meta.layout: relayout path -> text per stop), likewise.
-    const texts = Object.entries(dragged ? {} : (s.meta.layout ?? {}));
+    // Titles that name the value (stops.layout: relayout path -> text per stop), likewise.
+    const texts = Object.entries(dragged ? {} : s.stops.layout);
     pause();
     if (!texts.length) return Plotly.restyle(graph, update, every);
     return Plotly.update(
