@@ -10,8 +10,10 @@ In one run, interleaved round by round so that the machine's load hits every cas
    which recomputes the whole grid) and a bare Streamlit page with a slider and a line of text
    (the floor: tests/browser/chart_app.py?view=bare). Each change is an arrow key on the
    sidebar slider; values walk five steps right, five left, and so on, so only the first five
-   changes are new to the server's caches and the medians are those of cached changes (on the
-   Sweep a new α costs about a quarter of a second more of server CPU: the grid).
+   changes are new to the server's caches and to the page, and the overall medians are those
+   of values seen before. The new and the seen are also reported apart (on the Sweep a new α
+   costs about a quarter of a second more of server CPU: the grid; on the Playground a new α
+   sends every live stop of its other sliders again).
    Two clocks: "in the page" runs from the key's event to the display frame in which every
    chart on screen shows the new value (the page's own timestamps: what a user waits): a
    chart whose live slider follows the sidebar's slider redraws from its precomputed stops
@@ -129,6 +131,7 @@ TIMELINE = """() => {
             span(answer, message), span(message, charts.length ? settled : null),
             span(bench.key, settled)];
 }"""
+WALK = 5  # the slider walks this many stops right, as many left, and so on
 PHASES = ("key -> request", "-> answer", "-> chart's figure", "-> all drawn")
 
 
@@ -210,7 +213,7 @@ def changes_of(opened: dict, pids: dict, changes: int) -> dict:
     the reverse order every other round): key -> the four lists of `change`'s results."""
     results = {key: ([], [], [], []) for key in opened}
     for index in range(changes):
-        arrow = "ArrowRight" if (index // 5) % 2 == 0 else "ArrowLeft"
+        arrow = "ArrowRight" if (index // WALK) % 2 == 0 else "ArrowLeft"
         order = list(opened.items())
         for key, (page, slider, received) in order if index % 2 == 0 else order[::-1]:
             case = key[1] if isinstance(key, tuple) else key
@@ -236,6 +239,18 @@ def print_changes(results: dict) -> None:
             f"{statistics.median(polled):>9.0f} {statistics.median(kilobytes):>9.1f} "
             f"{statistics.median(cpu):>13.0f}"
         )
+    print(
+        f"   the first {WALK} changes reach values new to the server's caches and to the page, "
+        "the others values seen before: medians, new | seen"
+    )
+    print(f"   {'page':<24} {'in the page ms':>15} {'KB/change':>15} {'server CPU ms':>15}")
+    for case, (_, kilobytes, cpu, timelines) in results.items():
+        in_page = [t[0] if t[0] is not None else float("nan") for t in timelines]
+        cells = [
+            f"{statistics.median(v[:WALK]):.0f} | {statistics.median(v[WALK:]):.0f}"
+            for v in (in_page, kilobytes, cpu)
+        ]
+        print(f"   {case:<24} " + " ".join(f"{cell:>15}" for cell in cells))
     print("   where a change's time goes, medians in ms: " + " | ".join(PHASES))
     for case, (_, _, _, timelines) in results.items():
         phases = [[t[k] for t in timelines if t[k] is not None] for k in range(1, len(PHASES) + 1)]
