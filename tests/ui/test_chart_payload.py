@@ -338,6 +338,9 @@ def test_a_scrub_may_rename_legend_entries_and_titles_follow_the_page_and_hide_i
     ).encode()
     assert following["stops"]["names"] == {"3": names}  # with the arrays: one piece
     assert following["stops"]["layout"] == {"title.subtitle.text": titles}
+    # A slider not drawn takes no room under the plot.
+    hidden = build_message(figure(), key="c", scrubs=[scrub(row=False), scrub(name="b")])
+    assert hidden.frame_height == 450 + SCRUB_ROW_HEIGHT
     assert (following["follows"], following["row"]) == (True, False)
     assert json.loads(json.dumps(following)) == following  # strict JSON as it is
 

@@ -461,7 +461,7 @@ def build_message(
         rev=digest(refs_text + body_text),
         referenced=tuple(dict.fromkeys(p.digest for p in pieces)),
         inline=tuple(inline),
-        frame_height=pixels + SCRUB_ROW_HEIGHT * len(scrubs),
+        frame_height=pixels + SCRUB_ROW_HEIGHT * sum(scrub.row for scrub in scrubs),
         bundle=bundle,
     )
 
