@@ -78,8 +78,9 @@ CONTROLS = Controls(
             "pg_live",
             "Live sliders under the map for",
             "Adam",
-            help="Its α (and β1, β2 for Adam, AdamW, AMSGrad) can be dragged under the map: "
-            "the path is redrawn as you drag, without waiting for the page.",
+            help="Its α (and β1, β2 for Adam, AdamW, AMSGrad) can be dragged under the map, "
+            "and its α and β2 on the left redraw at once too: its path and curves follow the "
+            "thumb, without waiting for the page.",
             options=list(VARIANTS),
         ),
         Choice(
