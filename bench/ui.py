@@ -116,9 +116,10 @@ TIMELINE = """() => {
     const charts = [...document.querySelectorAll("iframe")].map(f => {
         try { return f.contentWindow.adamLabChart; } catch (e) { return null; } })
         .filter(s => s && s.times.settled > bench.key);
-    const shows = s => Math.min(...[s.times.live, s.times.settled].filter(t => t > bench.key));
+    const live = s => (s.times.lives ?? []).find(t => t > bench.key);  // the first after the key
+    const shows = s => Math.min(...[live(s), s.times.settled].filter(t => t > bench.key));
     // A chart whose figure the change left as it was (settled without drawing) showed it all along.
-    const changed = charts.filter(s => s.ms.received > bench.key || s.times.live > bench.key);
+    const changed = charts.filter(s => s.ms.received > bench.key || live(s));
     const drawn = changed.length ? Math.max(...changed.map(shows)) : bench.text;
     const settled = charts.length ? Math.max(...charts.map(s => s.times.settled)) : bench.text;
     const sent = bench.sent.find(t => t >= bench.key);

@@ -38,9 +38,9 @@ from optim.inside import (
     settle_step,
     step_numbers,
 )
-from ui.chart import Click, chart
+from ui.chart import Click, Scrub, chart
 from ui.controls import Choice, Controls, Number, Slider, Toggle
-from ui.hyperparameters import control_for
+from ui.hyperparameters import LEARNING_RATES, control_for
 from ui.objectives import show_formula
 from ui.runs import builtin, landscape
 from ui.shell import ensure_app_shell
@@ -55,8 +55,10 @@ from viz.inside import (
     runs_csv,
     schedule_figure,
     step_latex,
+    step_markers,
     steps_figure,
 )
+from viz.stops import FigureArrays, figure_arrays, stops_of, window
 from viz.style import chart_config, format_number
 
 ensure_app_shell()
@@ -192,6 +194,67 @@ def export_csv(runs: InsideRuns, settings: InsideSettings) -> bytes:
     return runs_csv(runs, convention_runs(settings))
 
 
+# α on the left redraws the map and the curves at once for the stops within LIVE_REACH of
+# its value (each stop: one run and its two figures, cached); a new α moves the window.
+LIVE_REACH = 3
+STEP_POINTS = 100  # points per curve of a stop's "over the steps" preview
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def alpha_stop(settings: InsideSettings) -> tuple[FigureArrays, FigureArrays]:
+    """What the map and the curves show at `settings` (one stop of α's live redraw), but
+    for the step markers, which `live_alpha` sets for the step shown."""
+    runs = analyse(settings)
+    picture, background = landscape(builtin(settings.function), resolution=300)
+    objective = get_function(settings.function)
+    return (
+        figure_arrays(path_figure(objective, picture, background, runs, 1)),
+        figure_arrays(
+            steps_figure(runs, 1, title=f"Over the steps — {settings.variant}"), STEP_POINTS
+        ),
+    )
+
+
+def live_alpha(settings: InsideSettings, step: int) -> tuple[list[Scrub], list[Scrub]]:
+    """The map's and the curves' live stops for α (followed, not drawn), around its value."""
+    alpha = dict(settings.hyperparameters)["learning_rate"]
+    values, index = window(LEARNING_RATES, alpha, LIVE_REACH)
+    at_stops = [
+        dataclasses.replace(
+            settings,
+            hyperparameters=tuple(
+                (name, v if name == "learning_rate" else value)
+                for name, value in settings.hyperparameters
+            ),
+        )
+        for v in values
+    ]
+    try:
+        arrays = [alpha_stop(stop) for stop in at_stops]
+    except ValueError:
+        return [], []  # a stop the core refuses: α goes through the rerun alone
+    for stop, (path, _) in zip(at_stops, arrays, strict=True):
+        # The markers of step t (the map's last trace) on this stop's path.
+        path.traces[max(path.traces)] = step_markers(analyse(stop).main, step)
+    shared = dict(
+        name=HYPERPARAMETER_CONTROLS["learning_rate"].key,
+        label="α",
+        values=values,
+        index=index,
+        text=[format_number(v) for v in values],
+        follows=True,
+        row=False,
+    )
+    scrubs = []
+    # The map's coordinates travel as float16; the curves span decades and stay float32.
+    for figures, compact in (([p for p, _ in arrays], True), ([c for _, c in arrays], False)):
+        traces, texts = stops_of(figures)
+        scrubs.append(
+            [Scrub(**shared, traces=traces, layout=texts, compact=compact)] if traces else []
+        )
+    return scrubs[0], scrubs[1]
+
+
 def draw_chart(figure, key: str, image: str, **kwargs) -> None:
     chart(figure, key=key, config=chart_config(f"inside-adam-{key[3:]}", image), **kwargs)
 
@@ -292,11 +355,13 @@ def explore(
             "Lower α to follow it further."
         )
     map_column, steps_column = st.columns(2, gap="medium")
+    on_map, on_curves = live_alpha(run_settings, step)
     with map_column:
         draw(
             path_figure(objective, picture, background, runs, step),
             "ia_path",
             on_click=step_from_click,
+            scrub=on_map,
         )
         comparison = rate_comparison(main, step)
         st.markdown(
@@ -310,7 +375,11 @@ def explore(
         )
         show_formula(objective)
     with steps_column:
-        draw(steps_figure(runs, step, title=f"Over the steps — {variant}"), "ia_steps_chart")
+        draw(
+            steps_figure(runs, step, title=f"Over the steps — {variant}"),
+            "ia_steps_chart",
+            scrub=on_curves,
+        )
         st.caption(
             "Top: the learning rate each parameter really gets — α_t/(√v̂_t + ε) for Adam, "
             "α/(√v_t + ε) for RMSProp (same α, ρ = β2), α for SGD. Then m_t, a running mean of the "

@@ -231,6 +231,13 @@ def path_figure(
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
+def step_markers(main: Trajectory, step: int) -> dict[str, np.ndarray]:
+    """The map's markers of step t, θ_{t−1} and θ_t (float32 x and y): the last trace of
+    `path_figure`."""
+    before, after = main.params[step - 1], main.params[step]
+    return {"x": _f32([before[0], after[0]]), "y": _f32([before[1], after[1]])}
+
+
 CLICK_TARGETS = 150  # invisible points along the path that carry its hover text and take clicks
 
 

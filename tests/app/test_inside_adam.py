@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from optim.inside import settle_step
 from tests.charts import app_test, click, figures, messages
 from tests.markdown import shown
 from tests.plotly_data import values
+from ui.chart.payload import decode_stops
 from ui.hyperparameters import SHORT
 
 TIMEOUT = 60
@@ -149,6 +151,43 @@ def test_learning_rate():
     at = change(open_page(), "select_slider", "ia_adam_lr", 0.05)
     sgd = traces(charts(at)["ia_steps_chart"])["SGD (= α)"]
     assert np.allclose(values(sgd["y"]), 0.05)
+
+
+def test_alpha_on_the_left_redraws_the_map_and_the_curves_from_the_stops_around_it():
+    at = open_page()
+    bodies = messages(at)
+    widget = at.select_slider(key="ia_adam_lr")
+    for key in ("ia_path", "ia_steps_chart"):
+        [live] = bodies[key]["scrub"]
+        assert (live["name"], live["follows"], live["row"]) == ("ia_adam_lr", True, False)
+        # Three stops either side of α = 0.02, named as the widget names them.
+        assert live["values"] == pytest.approx([0.007, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07])
+        assert live["values"][live["index"]] == pytest.approx(widget.value)
+        assert set(live["text"]) <= set(widget.options)
+        # Each stop's subtitle names its α.
+        subtitles = live["stops"]["layout"]["title.subtitle.text"]
+        assert [re.search("α=([^,]+),", s).group(1) for s in subtitles] == live["text"]
+    # At α's own stop the map's arrays are the figure's (to float16), the markers included.
+    path = bodies["ia_path"]
+    [live] = path["scrub"]
+    shown = decode_stops(live["stops"])[live["index"]]
+    assert max(shown) == len(path["figure"]["data"]) - 1  # the step markers
+    for trace, arrays in shown.items():
+        for name in ("x", "y"):
+            expected = values(path["figure"]["data"][trace][name])
+            np.testing.assert_allclose(arrays[name], expected, rtol=2**-11, atol=1e-6)
+    # The curves: every series of the figure at STEP_POINTS steps.
+    curves = bodies["ia_steps_chart"]
+    [live] = curves["scrub"]
+    at_stops = decode_stops(live["stops"])
+    shown = at_stops[live["index"]]
+    assert len(shown) == len(curves["figure"]["data"])  # every series changes with α
+    for trace, arrays in shown.items():
+        full = values(curves["figure"]["data"][trace]["y"])
+        np.testing.assert_array_equal(arrays["y"], full[arrays["x"].astype(int) - 1])
+    # The SGD line is α itself at every stop.
+    sgd = next(i for i, t in enumerate(curves["figure"]["data"]) if t["name"] == "SGD (= α)")
+    assert [float(stop[sgd]["y"][0]) for stop in at_stops] == pytest.approx(live["values"])
 
 
 def test_beta1():

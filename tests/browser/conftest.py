@@ -192,3 +192,30 @@ def array_attribute_mismatches(page) -> tuple[int, list]:
         }}"""
         )
     )
+
+
+class HeldAnswers:
+    """The page's websocket, routed through the test: while `holding`, the server's messages
+    wait in `held` (the script may run, but the page sees nothing of it) until `release()`."""
+
+    def __init__(self, page) -> None:
+        self.holding, self.held, self.socket = False, [], None
+        page.route_web_socket("**/_stcore/stream", self._route)
+
+    def _route(self, socket) -> None:
+        server = socket.connect_to_server()
+        self.socket = socket
+        socket.on_message(server.send)
+        server.on_message(self._from_server)
+
+    def _from_server(self, message) -> None:
+        if self.holding:
+            self.held.append(message)
+        else:
+            self.socket.send(message)
+
+    def release(self) -> None:
+        self.holding = False
+        for message in self.held:
+            self.socket.send(message)
+        self.held.clear()

@@ -15,6 +15,7 @@ from PIL import Image
 from lessons.playground import DEFAULT
 from tests.browser.conftest import (
     ARTIFACTS,
+    HeldAnswers,
     array_attribute_mismatches,
     chart,
     chart_frame,
@@ -192,33 +193,6 @@ def test_a_live_slider_redraws_the_path_without_a_rerun_and_sets_the_widget_on_r
     keep = np.unique(np.linspace(0, steps - 1, SCRUB_POINTS).round().astype(int))
     assert [xs[keep[100]], ys[keep[100]]] == pytest.approx(drawn[-1][1:], rel=2**-11, abs=1e-6)
     assert page.console_errors == []
-
-
-class HeldAnswers:
-    """The page's websocket, routed through the test: while `holding`, the server's messages
-    wait in `held` (the script may run, but the page sees nothing of it) until `release()`."""
-
-    def __init__(self, page) -> None:
-        self.holding, self.held, self.socket = False, [], None
-        page.route_web_socket("**/_stcore/stream", self._route)
-
-    def _route(self, socket) -> None:
-        server = socket.connect_to_server()
-        self.socket = socket
-        socket.on_message(server.send)
-        server.on_message(self._from_server)
-
-    def _from_server(self, message) -> None:
-        if self.holding:
-            self.held.append(message)
-        else:
-            self.socket.send(message)
-
-    def release(self) -> None:
-        self.holding = False
-        for message in self.held:
-            self.socket.send(message)
-        self.held.clear()
 
 
 def test_the_sidebar_alpha_redraws_both_charts_from_their_stops_before_the_rerun(page, app_url):

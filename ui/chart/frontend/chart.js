@@ -40,7 +40,7 @@
     times: { opened: performance.timeOrigin }, // epoch milliseconds of this frame's milestones
     // times.settled: the last render message handled (drawn, then the frame that shows it
     // begun; or found already drawn), in epoch milliseconds; times.liveBegun and times.live:
-    // the last live redraw begun, and the frame that shows it begun
+    // the last live redraw begun, and the frame that shows it begun (times.lives: the last 16)
   };
   window.adamLabChart = stats;
 
@@ -718,10 +718,12 @@
   let idle = null;
   let lastMove = -Infinity;
   function moveTo(s, index, dragging) {
+    // Already shown, or on its way (a page's slider may report its value more than once).
+    if (index === (s.drawing ?? s.shown) && !(target && target.s === s)) return;
     const now = performance.now();
     const dragged = dragging || now - lastMove < RAPID_MS;
     lastMove = now;
-    target = { s, index, dragged };
+    target = { s, index, dragged, meta: s.meta };
     schedule();
   }
 
@@ -808,23 +810,30 @@
 
   async function swapLatest() {
     if (swapping || !target || !Plotly) return;
-    const { s, index, dragged } = target;
+    const { s, dragged, meta } = target;
+    // A stop asked for under an earlier figure: the same value among this figure's stops.
+    const index = meta === s.meta ? target.index : s.meta.text.indexOf(meta.text[target.index]);
     target = null;
-    if (s.shown === index) return;
+    if (index < 0 || s.shown === index) return;
     swapping = true;
+    s.drawing = index;
     const begun = performance.now();
     stats.times.liveBegun = performance.timeOrigin + begun;
     try {
       await swap(s, index, dragged);
       stats.ms.swap = Math.round(performance.now() - begun);
-      s.shown = index;
+      if (s.meta === meta) s.shown = index; // else the new figure has set it
       stats.scrubDraws += 1;
-      stats.scrubShown[s.meta.name] = index;
-      requestAnimationFrame(() => (stats.times.live = epochNow()));
+      stats.scrubShown[s.meta.name] = s.shown;
+      requestAnimationFrame(() => {
+        stats.times.live = epochNow();
+        stats.times.lives = [...(stats.times.lives ?? []).slice(-15), stats.times.live];
+      });
     } catch (error) {
       console.warn("live slider redraw failed", error);
     } finally {
       swapping = false;
+      s.drawing = undefined;
       if (target) schedule();
     }
   }
