@@ -47,6 +47,8 @@ from ui.shell import ensure_app_shell
 from ui.text import MAX_MESSAGE, literal
 from viz.inside import (
     CONVENTION_TITLES,
+    LIVE_PATH_POINTS,
+    LIVE_STEP_POINTS,
     bias_figure,
     conventions_figure,
     decay_figure,
@@ -197,7 +199,6 @@ def export_csv(runs: InsideRuns, settings: InsideSettings) -> bytes:
 # α on the left redraws the map and the curves at once for the stops within LIVE_REACH of
 # its value (each stop: one run and its two figures, cached); a new α moves the window.
 LIVE_REACH = 3
-STEP_POINTS = 100  # points per curve of a stop's "over the steps" preview
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -208,9 +209,10 @@ def alpha_stop(settings: InsideSettings) -> tuple[FigureArrays, FigureArrays]:
     picture, background = landscape(builtin(settings.function), resolution=300)
     objective = get_function(settings.function)
     return (
-        figure_arrays(path_figure(objective, picture, background, runs, 1)),
+        figure_arrays(path_figure(objective, picture, background, runs, 1), LIVE_PATH_POINTS),
         figure_arrays(
-            steps_figure(runs, 1, title=f"Over the steps — {settings.variant}"), STEP_POINTS
+            steps_figure(runs, 1, title=f"Over the steps — {settings.variant}"),
+            LIVE_STEP_POINTS,
         ),
     )
 

@@ -36,6 +36,10 @@ from viz.paths import map_layout, minima_trace
 from viz.style import TINY, base_layout, color_of, format_number
 
 MAX_POINTS = 500  # per step-axis series; a chart a few hundred pixels wide shows no more
+# A live slider's preview of a stop (viz.stops.figure_arrays): points per path of the map (the
+# click targets keep theirs) and per curve of the "over the steps" figure.
+LIVE_PATH_POINTS = 150
+LIVE_STEP_POINTS = 60
 CONVENTION_TITLES = {"pytorch": "PyTorch", "keras": "Keras", "optax": "Optax"}
 CONVENTION_COLORS = {"pytorch": "#d62728", "keras": "#1f77b4", "optax": "#2ca02c"}
 GHOST = "#555555"

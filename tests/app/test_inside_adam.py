@@ -17,6 +17,7 @@ from tests.markdown import shown
 from tests.plotly_data import values
 from ui.chart.payload import decode_stops
 from ui.hyperparameters import SHORT
+from viz.inside import LIVE_PATH_POINTS, LIVE_STEP_POINTS
 
 TIMEOUT = 60
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -173,10 +174,16 @@ def test_alpha_on_the_left_redraws_the_map_and_the_curves_from_the_stops_around_
     shown = decode_stops(live["stops"])[live["index"]]
     assert max(shown) == len(path["figure"]["data"]) - 1  # the step markers
     for trace, arrays in shown.items():
-        for name in ("x", "y"):
-            expected = values(path["figure"]["data"][trace][name])
-            np.testing.assert_allclose(arrays[name], expected, rtol=2**-11, atol=1e-6)
-    # The curves: every series of the figure at STEP_POINTS steps.
+        drawn = path["figure"]["data"][trace]
+        full = np.column_stack([values(drawn[name]) for name in ("x", "y")])
+        if "customdata" not in drawn and len(full) > LIVE_PATH_POINTS:  # a path, thinned
+            full = full[
+                np.unique(np.linspace(0, len(full) - 1, LIVE_PATH_POINTS).round().astype(int))
+            ]
+        np.testing.assert_allclose(
+            np.column_stack([arrays["x"], arrays["y"]]), full, rtol=2**-11, atol=1e-6
+        )
+    # The curves: every series of the figure at its steps (LIVE_STEP_POINTS of them).
     curves = bodies["ia_steps_chart"]
     [live] = curves["scrub"]
     at_stops = decode_stops(live["stops"])
@@ -184,6 +191,7 @@ def test_alpha_on_the_left_redraws_the_map_and_the_curves_from_the_stops_around_
     assert len(shown) == len(curves["figure"]["data"])  # every series changes with α
     for trace, arrays in shown.items():
         full = values(curves["figure"]["data"][trace]["y"])
+        assert len(arrays["x"]) == LIVE_STEP_POINTS
         np.testing.assert_array_equal(arrays["y"], full[arrays["x"].astype(int) - 1])
     # The SGD line is α itself at every stop.
     sgd = next(i for i, t in enumerate(curves["figure"]["data"]) if t["name"] == "SGD (= α)")
