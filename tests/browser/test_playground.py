@@ -118,12 +118,16 @@ def test_zoom_is_kept_when_a_slider_changes_the_figure(page, app_url):
     slider = adam_slider(page)
     slider.focus()
     slider.press("ArrowRight")
-    # Redrawn with the new α: Adam's legend entry names it.
+    # Redrawn with the new α, first from its stops, then by the rerun's figure in the same
+    # graph: Adam's legend entry names it, and the zoom stays at both.
     wait_for_chart(page, "pg_race", f"{LEGEND}.some(t => t.startsWith('Adam (α=0.03,'))")
+    ranges = "gd => [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]"
+    assert race.evaluate(ranges) == zoomed
+    wait_for_chart(page, "pg_race", "stats.draws > arg", before["draws"])
+    wait_for_app(page, CHARTS)
     after = chart_stats(page, "pg_race")
-    assert after["mount"] == before["mount"] and after["draws"] > before["draws"]
-    kept = race.evaluate("gd => [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]")
-    assert kept == zoomed
+    assert after["mount"] == before["mount"]
+    assert race.evaluate(ranges) == zoomed
     assert page.console_errors == []
 
 
