@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 
+import numpy as np
 import streamlit as st
 
 from functions import get_function, list_functions
@@ -202,9 +203,9 @@ LIVE_REACH = 3
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def alpha_stop(settings: InsideSettings) -> tuple[FigureArrays, FigureArrays]:
-    """What the map and the curves show at `settings` (one stop of α's live redraw), but
-    for the step markers, which `live_alpha` sets for the step shown."""
+def alpha_stop(settings: InsideSettings) -> tuple[FigureArrays, FigureArrays, np.ndarray]:
+    """What the map and the curves show at `settings` (one stop of α's live redraw), and the
+    run's path, on which `live_alpha` sets the step markers for the step shown."""
     runs = analyse(settings)
     picture, background = landscape(builtin(settings.function), resolution=300)
     objective = get_function(settings.function)
@@ -214,6 +215,7 @@ def alpha_stop(settings: InsideSettings) -> tuple[FigureArrays, FigureArrays]:
             steps_figure(runs, 1, title=f"Over the steps — {settings.variant}"),
             LIVE_STEP_POINTS,
         ),
+        runs.main.params,
     )
 
 
@@ -235,9 +237,9 @@ def live_alpha(settings: InsideSettings, step: int) -> tuple[list[Scrub], list[S
         arrays = [alpha_stop(stop) for stop in at_stops]
     except ValueError:
         return [], []  # a stop the core refuses: α goes through the rerun alone
-    for stop, (path, _) in zip(at_stops, arrays, strict=True):
+    for path, _, params in arrays:
         # The markers of step t (the map's last trace) on this stop's path.
-        path.traces[max(path.traces)] = step_markers(analyse(stop).main, step)
+        path.traces[max(path.traces)] = step_markers(params, step)
     shared = dict(
         name=HYPERPARAMETER_CONTROLS["learning_rate"].key,
         label="α",
@@ -249,7 +251,7 @@ def live_alpha(settings: InsideSettings, step: int) -> tuple[list[Scrub], list[S
     )
     scrubs = []
     # The map's coordinates travel as float16; the curves span decades and stay float32.
-    for figures, compact in (([p for p, _ in arrays], True), ([c for _, c in arrays], False)):
+    for figures, compact in (([a[0] for a in arrays], True), ([a[1] for a in arrays], False)):
         traces, texts = stops_of(figures)
         scrubs.append(
             [Scrub(**shared, traces=traces, layout=texts, compact=compact)] if traces else []

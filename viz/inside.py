@@ -235,10 +235,10 @@ def path_figure(
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
-def step_markers(main: Trajectory, step: int) -> dict[str, np.ndarray]:
-    """The map's markers of step t, θ_{t−1} and θ_t (float32 x and y): the last trace of
-    `path_figure`."""
-    before, after = main.params[step - 1], main.params[step]
+def step_markers(params: np.ndarray, step: int) -> dict[str, np.ndarray]:
+    """The map's markers of step t on the run's path `params`, θ_{t−1} and θ_t (float32 x and
+    y): the last trace of `path_figure`."""
+    before, after = params[step - 1], params[step]
     return {"x": _f32([before[0], after[0]]), "y": _f32([before[1], after[1]])}
 
 
