@@ -41,6 +41,11 @@ figure's values. On release the script reruns once and `on_scrub({name: value})`
 set the widget the slider mirrors there (and so the URL); the new figure then shows the
 released value. Pressing Play after a scrub plays the figure's own frames, which show the
 figure's data until that rerun. The stops travel once per distinct set, then by digest.
+A `Scrub(follows=True)` also follows the page's own Streamlit slider keyed `name`: a key
+press or a drag of that widget redraws the stop at once, before the rerun it starts (the
+widget must show its values as the scrub's `text`). With `row=False` the chart draws no
+slider and only follows; charts with a live slider of the same name follow each other's
+drags. `names` and `layout` rename legend entries and titles per stop on a move.
 
 Example (a page)::
 
