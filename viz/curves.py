@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from functions import Objective
 from optim import Trajectory
 from viz.paths import run_label, stop_labels
-from viz.style import TINY, base_layout, color_of, figure, format_number, log_ticks
+from viz.style import TINY, base_layout, color_of, figure, format_number, log_ticks, spaced
 
 
 def loss_values(objective: Objective, loss: np.ndarray) -> tuple[np.ndarray, str, bool]:
@@ -144,7 +144,7 @@ def progress_scrub_traces(
     kept), with the values `progress_figure` plots.
     """
     order = list(runs).index(name)
-    keep = np.unique(np.linspace(0, paths.shape[1] - 1, SCRUB_POINTS).round().astype(int))
+    keep = spaced(paths.shape[1], SCRUB_POINTS)
     kept = np.asarray(paths[:, keep], dtype=float)
     steps = np.broadcast_to(keep.astype(np.float32), (len(kept), len(keep)))
     with np.errstate(all="ignore"):  # a diverged stop's path may hold huge values

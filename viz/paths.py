@@ -11,7 +11,14 @@ import plotly.graph_objects as go
 from functions import Objective
 from optim import Trajectory
 from viz.landscape import Landscape, band_image, data_uri, png_bytes
-from viz.style import base_layout, color_of, describe_hyperparameters, figure, format_number
+from viz.style import (
+    base_layout,
+    color_of,
+    describe_hyperparameters,
+    figure,
+    format_number,
+    spaced,
+)
 from viz.tables import settings_of
 
 MAX_FRAMES = 240
@@ -277,7 +284,7 @@ def race_scrub_traces(
     """
     line, heads = _race_line(objective, runs, name), _race_heads(objective, runs)
     order = list(runs).index(name)
-    keep = np.unique(np.linspace(0, paths.shape[1] - 1, SCRUB_POINTS).round().astype(int))
+    keep = spaced(paths.shape[1], SCRUB_POINTS)
     ends = np.array([t.params[-1] for t in runs.values()])  # (runs, 2)
     ends = np.repeat(ends[None], paths.shape[0], axis=0)
     ends[:, order] = paths[:, -1]

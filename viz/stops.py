@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.style import spaced
+
 TEXTS = ("title.text", "title.subtitle.text")  # the texts that may name a stop's value
 
 
@@ -61,7 +63,7 @@ def figure_arrays(fig: go.Figure | Mapping[str, Any], points: int | None = None)
         keep = np.arange(len(y))
         aligned = trace.get("customdata") is None and not isinstance(trace.get("text"), list)
         if points is not None and len(y) > points and aligned:
-            keep = np.unique(np.linspace(0, len(y) - 1, points).round().astype(int))
+            keep = spaced(len(y), points)
         traces[index] = {"x": x[keep], "y": y[keep]}
     layout = spec.get("layout", {})
     return FigureArrays(traces, {path: _text(layout, path) for path in TEXTS})

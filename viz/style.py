@@ -112,6 +112,16 @@ def base_layout(**overrides: Any) -> dict[str, Any]:
     return layout
 
 
+def spaced(length: int, points: int) -> np.ndarray:
+    """Indices of at most `points` evenly spaced items of `length`, the first and last kept:
+    how a long series is thinned for a preview.
+
+    >>> spaced(1001, 5).tolist()
+    [0, 250, 500, 750, 1000]
+    """
+    return np.unique(np.linspace(0, length - 1, min(length, points)).round().astype(int))
+
+
 def log_ticks(values: np.ndarray, labels: int = 6) -> dict[str, Any]:
     """Tick spacing for a log axis: whole decades, at most about `labels` of them labelled.
 
