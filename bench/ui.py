@@ -109,7 +109,7 @@ if (window === window.top) {
 # The change as the page saw it: [key -> every chart shows it, key -> request out, -> first
 # answer, -> first chart's figure in, -> last chart drawn by the rerun, key -> that], in
 # milliseconds; null where not seen. A chart shows the change when a live slider that
-# follows the page's slider has redrawn it (times.live) or else when the rerun's figure is
+# follows the page's slider has redrawn it (times.lives) or else when the rerun's figure is
 # drawn (times.settled), whichever comes first.
 TIMELINE = """() => {
     const bench = window.__bench;

@@ -39,8 +39,8 @@
     rev: null, // the figure drawn
     times: { opened: performance.timeOrigin }, // epoch milliseconds of this frame's milestones
     // times.settled: the last render message handled (drawn, then the frame that shows it
-    // begun; or found already drawn), in epoch milliseconds; times.liveBegun and times.live:
-    // the last live redraw begun, and the frame that shows it begun (times.lives: the last 16)
+    // begun; or found already drawn), in epoch milliseconds; times.liveBegun: the last live
+    // redraw begun; times.lives: the frames that showed the last 16 live redraws begun
   };
   window.adamLabChart = stats;
 
@@ -826,8 +826,7 @@
       stats.scrubDraws += 1;
       stats.scrubShown[s.meta.name] = s.shown;
       requestAnimationFrame(() => {
-        stats.times.live = epochNow();
-        stats.times.lives = [...(stats.times.lives ?? []).slice(-15), stats.times.live];
+        stats.times.lives = [...(stats.times.lives ?? []).slice(-15), epochNow()];
       });
     } catch (error) {
       console.warn("live slider redraw failed", error);
