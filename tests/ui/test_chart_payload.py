@@ -75,7 +75,8 @@ def test_a_figure_travels_whole_the_first_time_and_decodes_to_the_same_figure():
     assert spec["layout"]["images"][0]["source"] == PICTURE
     assert len(spec["frames"]) == 100
     assert set(message.inline) == set(message.referenced)
-    assert len(message.referenced) == 4  # 2 paths, the picture, the frame list
+    # Each path's x and y (the two share their x, sent once), the picture, the frame list.
+    assert len(message.referenced) == 5
 
 
 def test_only_changed_pieces_are_resent_and_the_rest_go_by_reference():
@@ -102,6 +103,43 @@ def test_a_browser_without_the_pieces_cannot_rebuild_a_message_by_reference():
     sent.use(build_message(figure(), key="map").referenced)
     with pytest.raises(KeyError):
         decode_message(build_message(figure(), key="map", sent=sent).data, {})
+
+
+def test_a_trace_resends_only_its_attributes_that_changed():
+    cells = np.arange(60 * 60 * 2, dtype=np.float32).reshape(60, 60, 2)  # hover values
+
+    def heatmap(z: float) -> dict:
+        trace = {"type": "heatmap", "z": np.full((60, 60), z, np.float32), "customdata": cells}
+        return {"data": [trace], "layout": {}}
+
+    sent = SentPieces()
+    first = build_message(heatmap(1.0), key="sweep", sent=sent)
+    sent.use(first.referenced)
+    paths = [path for path, _ in message_json(first)["refs"]]
+    assert paths == [["figure", "data", 0, "z"], ["figure", "data", 0, "customdata"]]
+    changed = build_message(heatmap(2.0), key="sweep", sent=sent)
+    (resent,) = changed.inline
+    assert resent == message_json(changed)["refs"][0][1]  # the z, not the customdata
+    assert len(changed.data) < len(first.data) / 2
+    cache: dict = {}
+    decode_message(first.data, cache)
+    assert decode_message(changed.data, cache) == decode_message(
+        build_message(heatmap(2.0), key="sweep").data
+    )
+
+
+def test_a_large_trace_comes_back_before_its_large_attributes():
+    trace = {"type": "scatter", "y": list(range(1000)), "text": ["a" * 10] * 300, "name": "n"}
+    refs = message_json(build_message({"data": [trace], "layout": {}}, key="k"))["refs"]
+    assert [path for path, _ in refs] == [["figure", "data", 0, "y"], ["figure", "data", 0, "text"]]
+    # Medium attributes, none large alone: what is left of the trace is a piece of its own,
+    # put back before the attributes placed into it.
+    trace.update({f"meta{k}": "m" * 300 for k in range(8)})
+    message = build_message({"data": [trace], "layout": {}}, key="k")
+    paths = [path for path, _ in message_json(message)["refs"]]
+    trace_path = ["figure", "data", 0]
+    assert paths == [trace_path, [*trace_path, "y"], [*trace_path, "text"]]
+    assert decode_message(message.data)["figure"]["data"][0]["y"] == list(range(1000))
 
 
 def test_small_parts_stay_inline_and_large_layout_entries_become_pieces():
@@ -287,10 +325,14 @@ def test_compact_stops_travel_as_float16_unless_a_value_does_not_fit():
     expected = np.asarray(live.traces[3]["x"][7], dtype=np.float32)
     np.testing.assert_allclose(stops[7][3]["x"], expected, rtol=2**-11, atol=2**-24)
     assert not np.array_equal(stops[7][3]["x"], expected)  # rounded, not the same
-    for wide in (7e4, np.nan):
+    for wide in (7e4, -np.inf):
         x = np.zeros((30, 4))
         x[3, 2] = wide
         assert scrub(traces={0: {"x": x}}, compact=True).encode()["stops"]["dtype"] == "<f4"
+    gaps = np.zeros((30, 4))
+    gaps[3, 2] = np.nan  # a gap in a line, a diverged cell: float16 has NaN
+    block = scrub(traces={0: {"x": gaps}}, compact=True).encode()["stops"]
+    assert block["dtype"] == "<f2" and np.isnan(decode_stops(block)[3][0]["x"][2])
     assert scrub().encode()["stops"]["dtype"] == "<f4"
 
 

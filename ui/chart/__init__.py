@@ -14,8 +14,9 @@ Use `chart()` wherever a page would call `st.plotly_chart`:
   own `uirevision` resets the view. Animation frames are replaced, so the figure's Play/Pause
   buttons and step slider keep working. Arrays equal to the drawn ones are handed back to
   Plotly by reference, so that it recomputes only the traces that changed.
-- Only what changed travels: every trace, picture (`layout.images[i].source`), layout entry
-  or frame list of 2 KB or more is sent once, then named by a digest (`payload.py`).
+- Only what changed travels: every trace attribute (x, z, customdata, ...), trace, picture
+  (`layout.images[i].source`), layout entry or frame list of 2 KB or more is sent once, then
+  named by a digest (`payload.py`).
 - Clicks come back in data coordinates, on a point, a heatmap cell or empty plot area.
 - Live sliders (`Scrub`) redraw traces while dragged, without a rerun.
 - Width follows the column; the height is `height`, else `layout.height`, else 450 pixels.

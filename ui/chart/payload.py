@@ -7,8 +7,9 @@ A chart message is one UTF-8 JSON document (sent as bytes, so nothing is escaped
      "body":   {"figure": {"data", "layout", "frames"}, "config", "height", "bundle",
                 "scrub": [...]}}            # the rest; null where a piece goes
 
-Large pieces — a trace, a `layout.images[i].source` picture, the frame list, a large layout
-entry, a scrub's stop data — are named by a digest of their JSON. The browser keeps the
+Large pieces — a trace's large attribute (x, y, z, customdata, ...) and what is left of a
+large trace, a `layout.images[i].source` picture, the frame list, a large layout entry, a
+scrub's stop data — are named by a digest of their JSON. The browser keeps the
 pieces of each chart (`BROWSER_MEMORY` of them, least recently used out), and the server
 remembers which it sent (`SERVER_MEMORY`, fewer), so a rerun that changes only one path
 resends that path and refers to the picture and the other paths by digest. A browser that
@@ -33,8 +34,10 @@ from _plotly_utils.utils import PlotlyJSONEncoder
 from plotly.basedatatypes import BaseFigure
 
 PIECE_CHARS = 2048  # JSON at least this long travels once, then by reference
-SERVER_MEMORY = 24  # pieces per chart the server assumes the browser still holds (at least)
-BROWSER_MEMORY = 48  # pieces per chart the browser keeps (at least): twice the server's
+# A trace's large attributes are pieces of their own: a map's paths and stops under a handful
+# of recent settings come to a few dozen pieces.
+SERVER_MEMORY = 64  # pieces per chart the server assumes the browser still holds (at least)
+BROWSER_MEMORY = 128  # pieces per chart the browser keeps (at least): twice the server's
 DEFAULT_HEIGHT = 450
 SCRUB_ROW_HEIGHT = 40  # pixels per live slider under the plot
 THREE_D_TRACES = frozenset(
@@ -200,8 +203,10 @@ class Piece:
 def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
     """Move every large part of `body` into a Piece, leaving None in its place.
 
-    Large parts: a trace, an image's `source`, another top-level layout entry, the whole
-    frame list, and a scrub's stop data.
+    Large parts: a trace's large attribute (its x, its customdata, ...) and then what is left
+    of the trace, an image's `source`, another top-level layout entry, the whole frame list,
+    and a scrub's stop data. A trace whose hover values stay while its z changes sends only
+    its z again. The pieces are in the order they are put back: a trace before its attributes.
     """
     pieces: list[Piece] = []
 
@@ -212,8 +217,17 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
             container[index] = None
 
     figure = body["figure"]
-    for index in range(len(figure["data"])):
-        take(figure["data"], index, ("figure", "data", index))
+    for index, trace in enumerate(figure["data"]):
+        path = ("figure", "data", index)
+        attributes = []
+        if isinstance(trace, dict):
+            for name in list(trace):
+                before = len(pieces)
+                take(trace, name, (*path, name))
+                attributes += pieces[before:]
+                del pieces[before:]
+        take(figure["data"], index, path)
+        pieces.extend(attributes)
     layout = figure["layout"]
     for name in list(layout):
         if name == "images" and isinstance(layout[name], list):
@@ -301,7 +315,7 @@ class Scrub:
     row:     draw the slider under the plot (False: the chart only follows, as above).
     compact: send the stops as float16 (half the bytes, about 3 significant digits: a
              thousandth of a map's width, a fraction of a pixel) when every value fits in
-             ±COMPACT_LIMIT; not for values that span decades, like a loss.
+             ±COMPACT_LIMIT (NaN too); not for values that span decades, like a loss.
     """
 
     name: str
@@ -366,7 +380,8 @@ class Scrub:
                         blocks.append(at_stops[stop].ravel())
                         shapes.append(list(at_stops[stop].shape))
         data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
-        half = self.compact and bool(np.all(np.abs(data) <= COMPACT_LIMIT))  # False on NaN
+        # float16 holds NaN (a gap in a line or a heatmap) but not a value beyond ±65 504.
+        half = self.compact and bool(np.all(np.isnan(data) | (np.abs(data) <= COMPACT_LIMIT)))
         dtype = "<f2" if half else "<f4"
         names = {str(int(t)): [str(n) for n in per_stop] for t, per_stop in self.names.items()}
         texts = {str(path): [str(t) for t in per_stop] for path, per_stop in self.layout.items()}

@@ -20,7 +20,7 @@
   const decoder = new TextDecoder();
   // Pieces kept per chart: at least twice what the server assumes (payload.py), and twice
   // the pieces of the largest message seen, so that one message never evicts its own.
-  const BROWSER_MEMORY = 48;
+  const BROWSER_MEMORY = 128;
 
   // Counters for tests and benchmarks; nothing reads them in production.
   const stats = {
