@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from functions import get_function, list_functions
 from lessons.experiments import COURSE_GRID_SEARCH
 from optim.catalog import SYMBOLS, VARIANTS
-from optim.experiments import COURSE_GRID, Axis, grid_search, seconds, sweep, sweep_work
-from ui.chart import chart
+from optim.experiments import (
+    COURSE_GRID,
+    Axis,
+    Sweep,
+    grid_search,
+    seconds,
+    sweep,
+    sweep_work,
+)
+from ui.chart import Scrub, chart
 from ui.clicks import clicked, remember_click
 from ui.controls import Choice, Controls, Slider
-from ui.hyperparameters import SHORT, SWEEP_RANGES, controls_for, scenario_values
+from ui.hyperparameters import (
+    LEARNING_RATES,
+    SHORT,
+    SWEEP_RANGES,
+    controls_for,
+    scenario_values,
+)
 from ui.objectives import show_formula
-from ui.progress import computed, progress_bar
+from ui.progress import SHOW_AFTER, computed, progress_bar
 from ui.runs import builtin, landscape, trajectory
 from ui.shell import ensure_app_shell, legacy_experiments_link
 from ui.text import MAX_MESSAGE, literal
 from viz.curves import loss_figure
 from viz.experiments import COLOR_BY, grid_search_table, sweep_figure, sweep_table, table_csv
 from viz.paths import race_figure
+from viz.stops import FigureArrays, figure_arrays, stops_of, window
 from viz.style import chart_config, describe_hyperparameters, format_number
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 ensure_app_shell()
 legacy_experiments_link()
@@ -157,6 +177,111 @@ def cached_grid_search(variant, function, start, steps, fixed):
     return grid_search(variant, function, start, steps, COURSE_GRID, dict(fixed))
 
 
+def sweep_figures(
+    result: Sweep,
+    function: str,
+    start: tuple[float, float],
+    steps: int,
+    fixed: dict,
+    color: str,
+    marks: Sequence[tuple[float, float]],
+    cell: tuple[int, int] | None,
+) -> tuple[go.Figure, go.Figure, go.Figure, str]:
+    """The sweep, the loss of the chosen cell (`cell`, else the best) and its path, and the
+    chosen cell's two settings as text."""
+    variant, objective = result.variant, get_function(function)
+    selected = cell or result.best_cell()
+    settings = result.settings(*selected)
+    chosen = ", ".join(
+        f"{symbol(n)} = {format_number(settings[n], 4)}" for n in (result.x.name, result.y.name)
+    )
+    run = trajectory(builtin(function), variant, tuple(settings.items()), steps, start)
+    picture, background = landscape(builtin(function))
+    title = (
+        f"{variant} on {objective.title}: {COLOR_BY[color]} after {steps} steps<br><sup>"
+        f"{describe_hyperparameters(fixed)} · start "
+        f"({format_number(start[0], 4)}, {format_number(start[1], 4)})</sup>"
+    )
+    return (
+        sweep_figure(result, color, selected=selected, marks=marks, title=title),
+        loss_figure(objective, {variant: run}, title=f"Loss at {chosen}"),
+        race_figure(objective, picture, background, {variant: run}, title=f"Path at {chosen}"),
+        chosen,
+    )
+
+
+# α on the left redraws the three charts at once, before the rerun, for the stops within
+# LIVE_REACH of its value, when a sweep is quick: each stop is a sweep of its own (cached),
+# so a new α costs one new sweep, as before, and a value seen before nothing more.
+LIVE_REACH = 1
+LIVE_POINTS = 150  # of the path and of the loss curve, at each stop
+
+
+def stop_arrays(figures: Sequence[go.Figure]) -> tuple[FigureArrays, ...]:
+    """What a stop swaps into the sweep (not its hover layer), the loss and the path."""
+    sweep_chart, loss, path = figures
+    return (
+        figure_arrays(sweep_chart, skip={"cells"}),
+        figure_arrays(loss, LIVE_POINTS),
+        figure_arrays(path, LIVE_POINTS),
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def alpha_stop(variant, function, start, steps, x_axis, y_axis, fixed, color, marks):
+    """The three charts' arrays at one stop of α, with the sweep's best cell chosen."""
+    result = cached_sweep(variant, function, start, steps, x_axis, y_axis, fixed)
+    figures = sweep_figures(result, function, start, steps, dict(fixed), color, marks, None)
+    return stop_arrays(figures[:3])
+
+
+def live_alpha(
+    result: Sweep,
+    function: str,
+    fixed: dict,
+    color: str,
+    marks: Sequence[tuple[float, float]],
+    cell: tuple[int, int] | None,
+    drawn: Sequence[go.Figure],
+) -> tuple[list[Scrub], list[Scrub], list[Scrub]]:
+    """The live stops of the sweep, the loss and the path for α on the left (followed, not
+    drawn), or none: α is an axis, or a sweep takes long enough to show a progress bar."""
+    cells = result.shape[0] * result.shape[1]
+    if "learning_rate" not in fixed or seconds(sweep_work(cells, result.steps)) >= SHOW_AFTER:
+        return [], [], []
+    values, index = window(LEARNING_RATES, fixed["learning_rate"], LIVE_REACH)
+    inputs = (result.variant, function, result.start, result.steps, result.x, result.y)
+    try:
+        arrays = [
+            # The stop shown is the figure drawn: with a clicked cell, not the best one.
+            stop_arrays(drawn)
+            if k == index and cell is not None
+            else alpha_stop(
+                *inputs, tuple({**fixed, "learning_rate": v}.items()), color, tuple(marks)
+            )
+            for k, v in enumerate(values)
+        ]
+    except ValueError:
+        return [], [], []  # a stop the core refuses: α goes through the rerun alone
+    shared = dict(
+        name=SETTINGS[result.variant]["learning_rate"].key,
+        label="α",
+        values=values,
+        index=index,
+        text=[format_number(v) for v in values],
+        follows=True,
+        row=False,
+    )
+    scrubs = []
+    # The sweep's cells and the map's coordinates travel as float16; the loss stays float32.
+    for chart_index, compact in ((0, True), (1, False), (2, True)):
+        traces, texts = stops_of([a[chart_index] for a in arrays])
+        scrubs.append(
+            [Scrub(**shared, traces=traces, layout=texts, compact=compact)] if traces else []
+        )
+    return scrubs[0], scrubs[1], scrubs[2]
+
+
 # -- page -----------------------------------------------------------------------------------
 st.title("Sweep")
 st.markdown(
@@ -215,39 +340,33 @@ cell = clicked("ex_sweep_cell", inputs, result.shape)
 marks = []
 if variant in ("Adam", "AMSGrad") and {x_name, y_name} <= set(COURSE_GRID):
     marks = sorted({(a, b) for a in COURSE_GRID[x_name] for b in COURSE_GRID[y_name]})
-settings = result.settings(*(cell or result.best_cell()))
-chosen = ", ".join(f"{symbol(n)} = {format_number(settings[n], 4)}" for n in (x_name, y_name))
-run = trajectory(builtin(function), variant, tuple(settings.items()), steps, start)
-picture, background = landscape(builtin(function))
-
 main, side = st.columns([3, 2], gap="medium")
 with main:
     color = CONTROLS["ex_color"].render(st.columns([2, 3])[0])
+*drawn, chosen = sweep_figures(result, function, start, steps, fixed, color, marks, cell)
+live = live_alpha(result, function, fixed, color, marks, cell, drawn)
+with main:
     chart(
-        sweep_figure(
-            result,
-            color,
-            selected=cell or result.best_cell(),
-            marks=marks,
-            title=f"{variant} on {objective.title}: {COLOR_BY[color]} after {steps} "
-            f"steps<br><sup>{describe_hyperparameters(fixed)} · start "
-            f"({format_number(start[0], 4)}, {format_number(start[1], 4)})</sup>",
-        ),
+        drawn[0],
         key="ex_sweep_chart",
         on_click=partial(remember_click, "ex_sweep_cell", inputs),
         config=chart_config("adam-lab-sweep", image_format),
+        scrub=live[0],
     )
     converged, stalled, blew_up = result.counts().values()
-    st.caption(
+    notes = [
         f"{converged + stalled + blew_up:,} runs: {converged:,} came within "
         f"{format_number(result.tolerance, 4)} of f*, {stalled:,} did not, "
-        f"{blew_up:,} diverged. "
-        + ("Rings: the course's grid search, inside the sweep." if marks else "")
-    )
+        f"{blew_up:,} diverged.",
+        "Rings: the course's grid search, inside the sweep." if marks else "",
+        "Moving α on the left redraws the three charts at once." if live[0] else "",
+    ]
+    st.caption(" ".join(note for note in notes if note))
     chart(
-        loss_figure(objective, {variant: run}, title=f"Loss at {chosen}"),
+        drawn[1],
         key="ex_sweep_loss",
         config=chart_config("adam-lab-sweep-loss", image_format),
+        scrub=live[1],
     )
 with side:
     if cell is None:
@@ -255,9 +374,10 @@ with side:
     else:
         st.success(f"Cell {chosen}: its path and loss.")
     chart(
-        race_figure(objective, picture, background, {variant: run}, title=f"Path at {chosen}"),
+        drawn[2],
         key="ex_sweep_path",
         config=chart_config("adam-lab-sweep-path", image_format),
+        scrub=live[2],
     )
 
 if variant == "Adam":

@@ -212,6 +212,11 @@ def sweep_figure(
     Diverged cells are light grey in every mode; in the steps and status modes, cells that
     never came within the tolerance of f* are charcoal. `marks` are (x value, y value) pairs
     drawn as rings (the course's 12-model grid search, say); `selected` is (row, column).
+
+    The traces come in the same order whatever the values (the layer of uncovered cells is
+    there even when it is empty, the legend's swatches come last), so that the figures of
+    two sweeps that differ in one fixed hyperparameter swap arrays trace by trace (a live
+    slider, `viz.stops`).
     """
     if color not in COLOR_BY:
         raise ValueError(f"Invalid color: {color!r} (must be one of {', '.join(COLOR_BY)})")
@@ -242,33 +247,37 @@ def sweep_figure(
         codes[status == STALLED] = 1
     if color == "status":
         codes[status == CONVERGED] = 3
-    if codes.any():
-        traces.append(
-            {
-                "type": "heatmap",
-                "z": codes,
-                "zmin": -0.5,
-                "zmax": 3.5,
-                "colorscale": _discrete_scale(
-                    ("rgba(0,0,0,0)", STALLED_COLOR, DIVERGED_COLOR, CONVERGED_COLOR)
-                ),
-                "showscale": False,
-                "hoverinfo": "skip",
-                "name": "status",
-            }
-        )
+    traces.append(
+        {
+            "type": "heatmap",
+            "z": codes,
+            "zmin": -0.5,
+            "zmax": 3.5,
+            "colorscale": _discrete_scale(
+                ("rgba(0,0,0,0)", STALLED_COLOR, DIVERGED_COLOR, CONVERGED_COLOR)
+            ),
+            "showscale": False,
+            "hoverinfo": "skip",
+            "name": "status",
+        }
+    )
     present = set(np.unique(codes).tolist())
     swatches = [
         ("reached f* + tolerance", CONVERGED_COLOR, 3),
         ("never reached f* + tolerance", STALLED_COLOR, 1),
         ("diverged", DIVERGED_COLOR, 2),
     ]
-    traces += [_legend_swatch(name, c) for name, c, code in swatches if code in present]
     traces.append(_sweep_hover_layer(sweep, gap, color))
     if marks:
         traces.append(_marks_trace(sweep, marks, marks_name))
     if selected is not None:
         traces += _selected_marker(selected[1], selected[0])
+    # Last, so that the traces above keep their places; ranked first in the legend.
+    traces += [
+        {**_legend_swatch(name, c), "legendrank": 100 + rank}
+        for rank, (name, c, code) in enumerate(swatches)
+        if code in present
+    ]
     layout = base_layout(
         title={"text": title, "x": 0.01, "xanchor": "left"},
         height=640,
@@ -316,26 +325,26 @@ def _power_of_ten(exponent: int) -> str:
 
 def _sweep_hover_layer(sweep: Sweep, gap: np.ndarray, color: str) -> dict:
     """A transparent heatmap over the grid that carries each cell's hover text: its two
-    hyperparameter values and what the colour shows (the final gap, or the step it reached
-    f* + tolerance, −1 for never). A click on it reports the cell (x = column, y = row)."""
+    hyperparameter values (customdata) and what the colour shows (z: the final gap, or the
+    step it reached f* + tolerance, −1 for never). A click on it reports the cell (x =
+    column, y = row). The hyperparameter values stay when only another setting changes, so
+    the chart sends them once (ui.chart sends a trace's large attributes apart)."""
     head, gap_name = _sweep_hover(sweep)
-    shown, line = (gap, f"final {gap_name} = %{{customdata[2]:.3g}}")
+    shown, line = (gap, f"final {gap_name} = %{{z:.3g}}")
     if color == "steps":
-        shown, line = (
-            sweep.converged_at,
-            "reached f* + tolerance at step %{customdata[2]} (−1: never)",
-        )
+        shown, line = (sweep.converged_at, "reached f* + tolerance at step %{z} (−1: never)")
     customdata = np.stack(
         [
             np.broadcast_to(sweep.x_values[None, :], sweep.shape),
             np.broadcast_to(sweep.y_values[:, None], sweep.shape),
-            shown,
         ],
         axis=-1,
     )
     return {
         "type": "heatmap",
-        "z": np.zeros(sweep.shape, dtype=np.uint8),
+        "z": _f32(shown),
+        "zmin": 0,  # the colours are all transparent: no range to find
+        "zmax": 1,
         "customdata": _f32(customdata),
         "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
         "showscale": False,

@@ -2,7 +2,8 @@
 
 A page that can build its figure for any value of a hyperparameter builds it at a few stops
 around the current value; `figure_arrays` takes from each what can change from stop to stop
-(every trace's x and y, thinned, and the title's texts), and `stops_of` keeps what does change:
+(every scatter trace's x and y, thinned, every heatmap's z, and the title's texts), and
+`stops_of` keeps what does change:
 the arrays and texts a `ui.chart.Scrub` sends ahead, so that the browser redraws a stop
 without a rerun.
 """
@@ -10,7 +11,7 @@ without a rerun.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,8 @@ TEXTS = ("title.text", "title.subtitle.text")  # the texts that may name a stop'
 
 
 class FigureArrays:
-    """One figure's swappable content: trace index -> {"x", "y"} (float32), and TEXTS."""
+    """One figure's swappable content: trace index -> {"x", "y"} of a scatter trace or {"z"}
+    of a heatmap (float32), and TEXTS."""
 
     def __init__(self, traces: dict[int, dict[str, np.ndarray]], texts: dict[str, str]) -> None:
         self.traces = traces
@@ -36,6 +38,15 @@ def _array(value: Any) -> np.ndarray:
     return np.asarray(value, dtype=np.float32).ravel()
 
 
+def _grid(value: Any) -> np.ndarray:
+    """A heatmap's z as a 2-D float32 array, also from a typed-array spec with its shape."""
+    if isinstance(value, Mapping) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(n) for n in str(value.get("shape", len(flat))).split(",")]
+        return flat.astype(np.float32).reshape(shape)
+    return np.asarray(value, dtype=np.float32)
+
+
 def _text(layout: Mapping[str, Any], path: str) -> str:
     value: Any = layout
     for part in path.split("."):
@@ -43,15 +54,26 @@ def _text(layout: Mapping[str, Any], path: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def figure_arrays(fig: go.Figure | Mapping[str, Any], points: int | None = None) -> FigureArrays:
+def figure_arrays(
+    fig: go.Figure | Mapping[str, Any],
+    points: int | None = None,
+    *,
+    skip: Collection[str] = (),
+) -> FigureArrays:
     """The x and y of every scatter trace of `fig` with a y array, at most `points` of them
-    (evenly spaced, first and last kept; all when None); a trace drawn from x0/dx gets its x
-    at those points. Traces with per-point data that thinning would misalign (customdata,
-    text) are never thinned."""
+    (evenly spaced, first and last kept; all when None), and the z of every heatmap; a trace
+    drawn from x0/dx gets its x at those points. Traces with per-point data that thinning
+    would misalign (customdata, text) are never thinned. Traces named in `skip` are left out
+    (a layer that only carries hover values, say)."""
     spec = fig.to_dict() if isinstance(fig, go.Figure) else fig
     traces: dict[int, dict[str, np.ndarray]] = {}
     for index, trace in enumerate(spec.get("data", [])):
-        if trace.get("type", "scatter") != "scatter" or trace.get("y") is None:
+        kind = trace.get("type", "scatter")
+        if trace.get("name") in skip:
+            continue
+        if kind == "heatmap" and trace.get("z") is not None:
+            traces[index] = {"z": _grid(trace["z"])}
+        if kind != "scatter" or trace.get("y") is None:
             continue
         y = _array(trace["y"])
         if trace.get("x") is not None:
@@ -82,9 +104,14 @@ def stops_of(
         if any(arrays is None for arrays in per_stop):
             continue
         first = per_stop[0]
-        if all(all(np.array_equal(a[name], first[name]) for name in ("x", "y")) for a in per_stop):
+        if any(a.keys() != first.keys() for a in per_stop):
+            continue  # not the same kind of trace at every stop
+        if all(
+            all(np.array_equal(a[name], first[name], equal_nan=True) for name in first)
+            for a in per_stop
+        ):
             continue
-        traces[index] = {name: [a[name] for a in per_stop] for name in ("x", "y")}
+        traces[index] = {name: [a[name] for a in per_stop] for name in first}
     texts = {
         path: [stop.texts[path] for stop in stops]
         for path in TEXTS

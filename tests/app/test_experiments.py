@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.charts import app_test, click, figures, keys
+from tests.charts import app_test, click, figures, keys, messages
 from tests.markdown import shown
 from tests.plotly_data import values
+from ui.chart.payload import decode_stops
 
 TIMEOUT = 120
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -127,7 +128,7 @@ def test_clicking_a_sweep_cell_shows_that_cells_run_until_the_inputs_change():
     row, column = 2, 7
     assert best != {(row, column)}
     curve, cells = next((i, t) for i, t in enumerate(sweep["data"]) if t.get("name") == "cells")
-    beta1, beta2, _ = values(cells["customdata"])[row, column]
+    beta1, beta2 = values(cells["customdata"])[row, column]
     click(at, "ex_sweep_chart", x=column, y=row, curve=curve, point=[row, column], z=0)
     assert not at.exception
     sweep, loss, path = charts(at)
@@ -230,3 +231,57 @@ def test_an_old_experiments_link_to_a_tab_opens_that_tools_page():
     assert not at.exception
     assert at.title[0].value == "Basins of attraction"
     assert heatmaps(charts(at)[0])[0].shape == (20, 20)
+
+
+def test_alpha_on_the_left_redraws_the_three_charts_from_the_stops_around_it():
+    at = open_page(SMALL)
+    bodies = messages(at)
+    widget = at.select_slider(key="ex_adam_lr")
+    for key in ("ex_sweep_chart", "ex_sweep_loss", "ex_sweep_path"):
+        [live] = bodies[key]["scrub"]
+        assert (live["name"], live["follows"], live["row"]) == ("ex_adam_lr", True, False)
+        assert live["values"] == pytest.approx([0.015, 0.02, 0.03])  # one stop either side
+        assert live["values"][live["index"]] == pytest.approx(widget.value)
+        assert set(live["text"]) <= set(widget.options)
+    # Each stop's sweep title names its α; at α's own stop the sweep's cells and the ring are
+    # the figure's (to float16), and the loss is the figure's at the stop's steps.
+    sweep, loss = bodies["ex_sweep_chart"], bodies["ex_sweep_loss"]
+    [live] = sweep["scrub"]
+    titles = live["stops"]["layout"]["title.text"]
+    assert [re.search("α=([^,]+),", t).group(1) for t in titles] == live["text"]
+    at_stops = decode_stops(live["stops"])
+    assert at_stops[0][0]["z"].shape == (10, 10)
+    for trace, arrays in at_stops[live["index"]].items():
+        drawn = sweep["figure"]["data"][trace]
+        for name, array in arrays.items():
+            expected = values(drawn[name]).astype(np.float32)
+            np.testing.assert_allclose(array, expected, rtol=2**-11, atol=1e-6)
+    assert not np.allclose(at_stops[0][0]["z"], at_stops[2][0]["z"], equal_nan=True)
+    [live] = loss["scrub"]
+    shown = decode_stops(live["stops"])[live["index"]]
+    for trace, arrays in shown.items():
+        full = values(loss["figure"]["data"][trace]["y"])
+        np.testing.assert_array_equal(arrays["y"], full[arrays["x"].astype(int)].astype(np.float32))
+    # The next stop's arrays are what the page draws once α is there.
+    after = messages(at.select_slider(key="ex_adam_lr").set_value(0.03).run())
+    for key in ("ex_sweep_chart", "ex_sweep_loss"):
+        [before] = bodies[key]["scrub"]
+        [now] = after[key]["scrub"]
+        ahead = decode_stops(before["stops"])[before["index"] + 1]
+        here = decode_stops(now["stops"])[now["index"]]
+        for trace, arrays in ahead.items():
+            for name, array in arrays.items():
+                np.testing.assert_array_equal(array, here[trace][name])
+
+
+@pytest.mark.parametrize(
+    ("query", "cells", "why"),
+    [
+        ({**SMALL, "ex_optimizer": "SGD + momentum"}, 10, "α is an axis"),
+        ({"ex_grid": "100", "ex_steps": "2000"}, 100, "a sweep takes a second"),
+    ],
+)
+def test_alpha_goes_through_the_rerun_when_it_is_an_axis_or_a_sweep_is_long(query, cells, why):
+    at = open_page(query)
+    assert heatmaps(charts(at)[0])[0].shape == (cells, cells)
+    assert all(body["scrub"] == [] for body in messages(at).values()), why

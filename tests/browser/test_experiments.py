@@ -7,7 +7,14 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, chart, wait_for_app, wait_for_chart
+from tests.browser.conftest import (
+    ARTIFACTS,
+    HeldAnswers,
+    chart,
+    chart_stats,
+    wait_for_app,
+    wait_for_chart,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +117,50 @@ def test_sweep_heatmap_draws_and_a_click_shows_that_cells_run(page, app_url):
     assert "Cell β1 = " in page.locator("[data-testid='stAlertContentSuccess']").text_content()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "experiments.png"), full_page=True)
+    assert page.console_errors == []
+
+
+# The sweep's colours (its first heatmap's z, log10 of f − f*) and the ring around its cell.
+CELLS = """gd => {
+    const ring = gd._fullData.find(t => t.marker && t.marker.symbol === 'square-open');
+    const z = gd._fullData[0].z.map(row => Array.from(row, v => (Number.isNaN(v) ? null : v)));
+    return { z, ring: [ring.x[0], ring.y[0]] };
+}"""
+
+
+def test_alpha_redraws_the_three_sweep_charts_from_their_stops_before_the_rerun(page, app_url):
+    answers = HeldAnswers(page)
+    open_experiments(page, app_url)
+    keys = CHARTS["Sweep"]
+    before = {key: chart_stats(page, key) for key in keys}
+    heatmap, loss, path = (chart(page, key) for key in keys)
+    shown = heatmap.evaluate(CELLS)
+    slider = page.get_by_role("slider", name="α — learning rate")
+    answers.holding = True  # the rerun's messages wait: what the page shows, it drew itself
+    slider.focus()
+    slider.press("ArrowRight")  # 0.02 -> 0.03
+    assert slider.get_attribute("aria-valuetext") == "0.03"
+    for key in keys:
+        wait_for_chart(page, key, "stats.scrubDraws > arg", before[key]["scrubDraws"])
+        assert chart_stats(page, key)["rev"] == before[key]["rev"]  # no new figure yet
+    assert "α=0.03," in title_of(heatmap)
+    preview = heatmap.evaluate(CELLS)
+    assert preview["z"] != shown["z"]
+    titles = [title_of(c) for c in (loss, path)]
+    answers.release()
+    page.wait_for_function("() => location.search.includes('ex_adam_lr=0.03')")
+    for key in keys:
+        wait_for_chart(page, key, "stats.rev !== arg", before[key]["rev"])
+    settle(page, "Sweep")
+    # The rerun's figures show what the preview showed: the cells (to float16), the best
+    # cell's ring, and the loss and path of that cell.
+    drawn = heatmap.evaluate(CELLS)
+    assert drawn["ring"] == preview["ring"]
+    z, z_preview = (np.array(c["z"], dtype=float) for c in (drawn, preview))
+    np.testing.assert_array_equal(np.isnan(z), np.isnan(z_preview))
+    np.testing.assert_allclose(z_preview, z, rtol=1e-3, atol=1e-3)
+    assert [title_of(c) for c in (loss, path)] == titles
+    assert titles[0].startswith("Loss at β1 = ") and titles[1].startswith("Path at β1 = ")
     assert page.console_errors == []
 
 

@@ -128,7 +128,7 @@ def test_sweep_figure_is_valid_and_colours_what_its_mode_says(mixed_sweep, color
     names = {t["name"] for t in data if t.get("showlegend") is not False and "name" in t}
     assert "diverged" in names
     # The ring around the selected cell.
-    ring = [t for t in figure.data if t.type == "scatter" and t.hoverinfo == "skip" and t.x]
+    ring = [t for t in figure.data if t.type == "scatter" and t.hoverinfo == "skip" and t.x[0]]
     assert ring and ring[-1].x == (3,) and ring[-1].y == (2,)
 
 
@@ -140,16 +140,43 @@ def test_sweep_hover_layer_gives_every_cell_its_values_and_takes_the_clicks(mixe
     )
     ny, nx = mixed_sweep.shape
     customdata = np.asarray(layer.customdata)
-    assert customdata.shape == (ny, nx, 3) and customdata.dtype == np.float32
+    assert customdata.shape == (ny, nx, 2) and customdata.dtype == np.float32
     np.testing.assert_allclose(customdata[2, :, 0], mixed_sweep.x_values, rtol=1e-6)
     np.testing.assert_allclose(customdata[:, 3, 1], mixed_sweep.y_values, rtol=1e-6)
     expected = mixed_sweep.final_loss.astype(np.float32)  # f* = 0; float32 on the wire
-    np.testing.assert_array_equal(customdata[..., 2], expected)
+    np.testing.assert_array_equal(np.asarray(layer.z), expected)
     steps = next(t for t in sweep_figure(mixed_sweep, "steps").data if t.name == "cells")
-    np.testing.assert_array_equal(np.asarray(steps.customdata)[..., 2], mixed_sweep.converged_at)
+    np.testing.assert_array_equal(np.asarray(steps.z), mixed_sweep.converged_at)
     assert set(np.asarray(layer.colorscale)[:, 1]) == {"rgba(0,0,0,0)"}  # invisible
-    assert "click" in layer.hovertemplate and "customdata[2]" in layer.hovertemplate
+    assert "click" in layer.hovertemplate and "%{z:.3g}" in layer.hovertemplate
+    assert "customdata[1]" in layer.hovertemplate and "customdata[2]" not in layer.hovertemplate
     assert not [t for t in figure.data if t.type == "scattergl"]  # not in the partial bundle
+
+
+@pytest.mark.parametrize("color", COLOR_BY)
+def test_sweeps_with_and_without_diverged_cells_have_their_traces_in_the_same_places(color):
+    """α's live slider swaps one sweep figure's arrays into another's, trace by trace."""
+
+    def figure(high_rate: float):
+        result = sweep(
+            "SGD + momentum",
+            "rotated_quadratic",
+            (-2.5, 1.0),
+            200,
+            Axis("learning_rate", 1e-4, high_rate, 8, "log"),
+            Axis("momentum", 0.0, 0.99, 6, "nines"),
+        )
+        marks = [(1e-4, 0.9)]
+        return result, sweep_figure(result, color, selected=result.best_cell(), marks=marks)
+
+    calm, wild = figure(1e-3), figure(1.0)
+    assert BLEW_UP not in calm[0].status and BLEW_UP in wild[0].status
+    kinds = [[(t.type, t.name) for t in f.data if t.x != (None,)] for _, f in (calm, wild)]
+    assert kinds[0] == kinds[1]
+    swatches = [t.name for t in wild[1].data if t.x == (None,)]
+    assert "diverged" in swatches and len(wild[1].data) == len(kinds[1]) + len(swatches)
+    status = next(t for t in calm[1].data if t.name == "status")
+    assert color != "loss" or not np.asarray(status.z).any()  # nothing covered: transparent
 
 
 def test_cell_from_point_maps_a_selection_point_to_row_and_column():
