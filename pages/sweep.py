@@ -197,10 +197,15 @@ def sweep_figures(
     )
     run = trajectory(builtin(function), variant, tuple(settings.items()), steps, start)
     picture, background = landscape(builtin(function))
+    # The second line is the smaller: long optimizer names and settings stay inside the chart.
+    details = (
+        f"after {steps} steps",
+        describe_hyperparameters(fixed),  # empty when both of its settings are the axes
+        f"start ({format_number(start[0], 4)}, {format_number(start[1], 4)})",
+    )
     title = (
-        f"{variant} on {objective.title}: {COLOR_BY[color]} after {steps} steps<br><sup>"
-        f"{describe_hyperparameters(fixed)} · start "
-        f"({format_number(start[0], 4)}, {format_number(start[1], 4)})</sup>"
+        f"{variant} on {objective.title}: {COLOR_BY[color]}<br>"
+        f"<sup>{' · '.join(d for d in details if d)}</sup>"
     )
     return (
         sweep_figure(result, color, selected=selected, marks=marks, title=title),

@@ -302,10 +302,7 @@ def _value_heatmap(values: np.ndarray, log: bool, bar_title: str) -> dict:
     finite = values[np.isfinite(values)]
     colorbar: dict = {"title": {"text": bar_title, "side": "right"}, "thickness": 14}
     if log and finite.size:
-        low, high = math.floor(finite.min()), math.ceil(finite.max())
-        step = max(1, math.ceil((high - low) / 8))
-        ticks = list(range(low, high + 1, step))
-        colorbar.update(tickvals=ticks, ticktext=[_power_of_ten(t) for t in ticks])
+        colorbar.update(_log_ticks(float(finite.min()), float(finite.max())))
     return {
         "type": "heatmap",
         "z": _f32(values),
@@ -314,6 +311,21 @@ def _value_heatmap(values: np.ndarray, log: bool, bar_title: str) -> dict:
         "colorbar": colorbar,
         "hoverinfo": "skip",
         "name": bar_title,
+    }
+
+
+def _log_ticks(low: float, high: float) -> dict:
+    """Colour-bar ticks for log10 values from `low` to `high`: powers of ten (at most about
+    eight), or, when fewer than two of them fall inside (a range within one decade), five
+    values evenly spaced between the two ends, written as numbers."""
+    step = max(1, math.ceil((math.ceil(high) - math.floor(low)) / 8))
+    decades = [t for t in range(math.floor(low), math.ceil(high) + 1, step) if low <= t <= high]
+    if len(decades) >= 2:
+        return {"tickvals": decades, "ticktext": [_power_of_ten(t) for t in decades]}
+    ticks = np.linspace(low, high, 5) if high > low else np.array([low])
+    return {
+        "tickvals": ticks.tolist(),
+        "ticktext": [format_number(float(10**t), 3) for t in ticks],
     }
 
 

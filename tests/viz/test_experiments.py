@@ -28,6 +28,7 @@ from viz.experiments import (
     COLOR_BY,
     DIVERGED_COLOR,
     STALLED_COLOR,
+    _log_ticks,
     axis_ticks,
     basin_names,
     basin_shares,
@@ -177,6 +178,25 @@ def test_sweeps_with_and_without_diverged_cells_have_their_traces_in_the_same_pl
     assert "diverged" in swatches and len(wild[1].data) == len(kinds[1]) + len(swatches)
     status = next(t for t in calm[1].data if t.name == "status")
     assert color != "loss" or not np.asarray(status.z).any()  # nothing covered: transparent
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "labels"),
+    [
+        (-16.0, 1.3, None),  # many decades: powers of ten inside the range, at most about eight
+        (0.8044, 0.8406, ["6.37", "6.51", "6.65", "6.79", "6.93"]),  # within one decade
+        (-2.5, -1.2, ["0.00316", "0.00668", "0.0141", "0.0299", "0.0631"]),  # one power inside
+    ],
+)
+def test_colour_bar_ticks_fall_inside_the_values_shown(low, high, labels):
+    ticks = _log_ticks(low, high)
+    assert len(ticks["tickvals"]) >= 2
+    assert all(low <= t <= high for t in ticks["tickvals"])
+    if labels is None:
+        assert ticks["tickvals"] == [-16, -13, -10, -7, -4, -1]
+        assert ticks["ticktext"][0] == "10<sup>−16</sup>"
+    else:
+        assert ticks["ticktext"] == labels
 
 
 def test_cell_from_point_maps_a_selection_point_to_row_and_column():
