@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 
 from optim.allocator import keep_freed_memory
+from ui.shell import remember_page
 
 # What every page draws with: imported once, before the objects that live as long as the
 # server are frozen (below).
@@ -81,6 +82,7 @@ if __name__ == "__main__":  # a session's run of this script
         ],
     }
     navigation = st.navigation(pages)
+    remember_page(navigation)  # ui.shell.page_was_drawn tells a page its charts are mounted
     st.sidebar.caption("Adam Lab — how gradient-based optimizers work")
     navigation.run()
 else:  # `streamlit run app.py` imports this file to serve it (st.App), and warms up first

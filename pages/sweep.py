@@ -33,7 +33,7 @@ from ui.hyperparameters import (
 from ui.objectives import show_formula
 from ui.progress import SHOW_AFTER, computed, progress_bar
 from ui.runs import builtin, landscape, trajectory
-from ui.shell import ensure_app_shell, legacy_experiments_link
+from ui.shell import ensure_app_shell, legacy_experiments_link, page_was_drawn
 from ui.text import MAX_MESSAGE, literal
 from viz.curves import loss_figure
 from viz.experiments import COLOR_BY, grid_search_table, sweep_figure, sweep_table, table_csv
@@ -216,10 +216,13 @@ def sweep_figures(
 
 
 # α on the left redraws the three charts at once, before the rerun, for the stops within
-# LIVE_REACH of its value, when a sweep is quick: each stop is a sweep of its own (cached),
-# so a new α costs one new sweep, as before, and a value seen before nothing more.
+# LIVE_REACH of its value, when a sweep is quick. Each stop is a sweep of its own (cached): a
+# new α costs one new sweep, and a value seen before nothing more. Stops not yet computed are
+# computed once the page is drawn, and a rerun then sends them, so that the charts of any
+# change come as soon as without live stops.
 LIVE_REACH = 1
 LIVE_POINTS = 150  # of the path and of the loss curve, at each stop
+KNOWN = "_ex_live_stops"  # session state: the stops computed (True) or refused (False)
 
 
 def stop_arrays(figures: Sequence[go.Figure]) -> tuple[FigureArrays, ...]:
@@ -246,34 +249,39 @@ def live_alpha(
     fixed: dict,
     color: str,
     marks: Sequence[tuple[float, float]],
-    cell: tuple[int, int] | None,
     drawn: Sequence[go.Figure],
-) -> tuple[list[Scrub], list[Scrub], list[Scrub]]:
+) -> tuple[tuple[list[Scrub], list[Scrub], list[Scrub]], list[tuple]]:
     """The live stops of the sweep, the loss and the path for α on the left (followed, not
-    drawn), or none: α is an axis, or a sweep takes long enough to show a progress bar."""
+    drawn), over the stops around α already computed; and the arguments of `alpha_stop` for
+    those still to compute. None at all when α is an axis, or when a sweep takes long enough
+    to show a progress bar."""
     cells = result.shape[0] * result.shape[1]
     if "learning_rate" not in fixed or seconds(sweep_work(cells, result.steps)) >= SHOW_AFTER:
-        return [], [], []
+        return ([], [], []), []
     values, index = window(LEARNING_RATES, fixed["learning_rate"], LIVE_REACH)
     inputs = (result.variant, function, result.start, result.steps, result.x, result.y)
-    try:
-        arrays = [
-            # The stop shown is the figure drawn: with a clicked cell, not the best one.
-            stop_arrays(drawn)
-            if k == index and cell is not None
-            else alpha_stop(
-                *inputs, tuple({**fixed, "learning_rate": v}.items()), color, tuple(marks)
-            )
-            for k, v in enumerate(values)
-        ]
-    except ValueError:
-        return [], [], []  # a stop the core refuses: α goes through the rerun alone
+    stops = [
+        (*inputs, tuple({**fixed, "learning_rate": v}.items()), color, tuple(marks)) for v in values
+    ]
+    known = st.session_state.get(KNOWN, {})
+    # α's own stop is the figure drawn; it is computed too, for when α has moved on.
+    missing = [a for a in stops if repr(a) not in known]
+    low, high = index, index  # the computed stops next to α's own, which is the figure drawn
+    while low > 0 and known.get(repr(stops[low - 1])):
+        low -= 1
+    while high < len(stops) - 1 and known.get(repr(stops[high + 1])):
+        high += 1
+    if low == high:
+        return ([], [], []), missing
+    arrays = [
+        stop_arrays(drawn) if k == index else alpha_stop(*stops[k]) for k in range(low, high + 1)
+    ]
     shared = dict(
         name=SETTINGS[result.variant]["learning_rate"].key,
         label="α",
-        values=values,
-        index=index,
-        text=[format_number(v) for v in values],
+        values=values[low : high + 1],
+        index=index - low,
+        text=[format_number(v) for v in values[low : high + 1]],
         follows=True,
         row=False,
     )
@@ -284,7 +292,20 @@ def live_alpha(
         scrubs.append(
             [Scrub(**shared, traces=traces, layout=texts, compact=compact)] if traces else []
         )
-    return scrubs[0], scrubs[1], scrubs[2]
+    return (scrubs[0], scrubs[1], scrubs[2]), missing
+
+
+def compute_stops(missing: Sequence[tuple]) -> None:
+    """Compute the live stops `live_alpha` lacked; a stop the core refuses stays out."""
+    known = st.session_state.setdefault(KNOWN, {})
+    for arguments in missing:
+        try:
+            alpha_stop(*arguments)
+            known[repr(arguments)] = True
+        except ValueError:
+            known[repr(arguments)] = False
+    while len(known) > 64:  # the oldest first
+        del known[next(iter(known))]
 
 
 # -- page -----------------------------------------------------------------------------------
@@ -349,7 +370,12 @@ main, side = st.columns([3, 2], gap="medium")
 with main:
     color = CONTROLS["ex_color"].render(st.columns([2, 3])[0])
 *drawn, chosen = sweep_figures(result, function, start, steps, fixed, color, marks, cell)
-live = live_alpha(result, function, fixed, color, marks, cell, drawn)
+live, missing = live_alpha(result, function, fixed, color, marks, drawn)
+if missing and not page_was_drawn():
+    # A first visit: its charts would get only the rerun's message (ui.shell), so the stops
+    # are computed before the charts go out.
+    compute_stops(missing)
+    live, missing = live_alpha(result, function, fixed, color, marks, drawn)
 with main:
     chart(
         drawn[0],
@@ -407,3 +433,9 @@ st.download_button(
     mime="text/csv",
     on_click="ignore",
 )
+if missing:  # after everything is drawn: the stops, then a rerun that sends them
+    compute_stops(missing)
+    # A change made meanwhile (another page, another setting) takes over at this element, as
+    # at any: its own run sends what it needs. Only without one does this run rerun itself.
+    st.empty()
+    st.rerun()

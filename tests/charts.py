@@ -3,8 +3,8 @@
 A chart reaches AppTest as a `component_instance` element whose payload is a chart message
 (ui/chart/payload.py). Its large pieces travel once per session and are named by digest in
 later runs, so a test must keep every run's pieces, as the browser does: `app_test()` makes
-an AppTest that records them after each of its runs, whichever way the run was started
-(`at.run()`, a widget's `.run()`, `switch_page(...).run()`).
+an AppTest that records them as its runs queue them, whichever way the run was started
+(`at.run()`, a widget's `.run()`, `switch_page(...).run()`), also from a run that reran itself.
 
     at = app_test(APP, timeout=60)
     at.run()
@@ -24,6 +24,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.testing.v1 import AppTest
 
 from ui.chart import _COMPONENTS, decode_message
@@ -54,11 +55,28 @@ def follow(at: AppTest) -> AppTest:
     _EVENTS[at] = {}
     run = at._run
 
+    def keep(msg: Any) -> None:
+        # Every chart message as it is queued: a run that reruns itself (st.rerun) replaces
+        # its first charts in the queue, whose pieces the browser has received all the same.
+        element = msg.delta.new_element if msg.WhichOneof("type") == "delta" else None
+        if element is not None and element.WhichOneof("type") == "component_instance":
+            instance = element.component_instance
+            if instance.component_name in CHART_COMPONENTS:
+                pieces.update(json.loads(_payload(instance))["pieces"])
+
     def run_and_keep_pieces(*args: Any, **kwargs: Any) -> AppTest:
-        result = run(*args, **kwargs)
-        for element in chart_elements(at):
-            pieces.update(json.loads(_payload(element))["pieces"])
-        return result
+        watching = ForwardMsgQueue._before_enqueue_msg  # a test's own, kept
+
+        def keep_and_pass_on(msg: Any) -> None:
+            keep(msg)
+            if watching is not None:
+                watching(msg)
+
+        ForwardMsgQueue.on_before_enqueue_msg(keep_and_pass_on)
+        try:
+            return run(*args, **kwargs)
+        finally:
+            ForwardMsgQueue.on_before_enqueue_msg(watching)
 
     at._run = run_and_keep_pieces
     return at
@@ -74,7 +92,9 @@ def chart_elements(at: AppTest) -> list[Any]:
 
 
 def _payload(element: Any) -> bytes:
-    (payload,) = [arg.bytes for arg in element.proto.special_args if arg.key == "payload"]
+    """The chart message of a chart element (or of its ComponentInstance proto)."""
+    proto = getattr(element, "proto", element)
+    (payload,) = [arg.bytes for arg in proto.special_args if arg.key == "payload"]
     return payload
 
 

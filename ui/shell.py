@@ -1,8 +1,10 @@
-"""Keep every page inside the app's shell (app.py), even when a link opens it directly."""
+"""Keep every page inside the app's shell (app.py), even when a link opens it directly, and
+know which page the session's previous run drew."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
 
@@ -34,3 +36,21 @@ def legacy_experiments_link() -> None:
     if target is not None:
         query = {key: st.query_params.get_all(key) for key in st.query_params if key != "ex_view"}
         st.switch_page(target, query_params=query)
+
+
+_PAGES = "_app_pages"  # session state: the page of this run and the page of the run before
+
+
+def remember_page(page: StreamlitPage) -> None:
+    """Note the page this run draws (app.py calls it on every run, after `st.navigation`)."""
+    this, _ = st.session_state.get(_PAGES, (None, None))
+    st.session_state[_PAGES] = (page.url_path, this)
+
+
+def page_was_drawn() -> bool:
+    """Whether the session's run before this one drew this same page. Its charts are then in
+    the browser already, and hold every message sent to them: a run that reruns itself at
+    once does not replace a message they have not received yet (a new page's charts get only
+    the last one)."""
+    this, before = st.session_state.get(_PAGES, (None, None))
+    return this is not None and this == before

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.testing.v1 import AppTest
 
-from tests.charts import app_test, click, figures, keys, messages
+from tests.charts import _payload, app_test, click, figures, keys, messages
 from tests.markdown import shown
 from tests.plotly_data import values
 from ui.chart.payload import decode_stops
@@ -285,3 +287,41 @@ def test_alpha_goes_through_the_rerun_when_it_is_an_axis_or_a_sweep_is_long(quer
     at = open_page(query)
     assert heatmaps(charts(at)[0])[0].shape == (cells, cells)
     assert all(body["scrub"] == [] for body in messages(at).values()), why
+
+
+def scrubs_sent(at: AppTest, run) -> list[int]:
+    """How many stops the sweep chart's live α had in each of its messages while `run` ran."""
+    sent: list[int] = []
+
+    def record(msg) -> None:
+        element = msg.delta.new_element if msg.WhichOneof("type") == "delta" else None
+        if element is not None and element.WhichOneof("type") == "component_instance":
+            instance = element.component_instance
+            if json.loads(instance.json_args)["key"] == "ex_sweep_chart":
+                body = json.loads(_payload(instance))["body"]
+                sent.append(len(body["scrub"][0]["values"]) if body["scrub"] else 0)
+
+    ForwardMsgQueue.on_before_enqueue_msg(record)  # tests.charts passes every message on
+    try:
+        run()
+    finally:
+        ForwardMsgQueue.on_before_enqueue_msg(None)
+    assert not at.exception, at.exception
+    return sent
+
+
+def test_a_new_setting_draws_the_charts_first_and_sends_alphas_stops_in_a_rerun():
+    at = app_test(APP, TIMEOUT)
+    at.run()
+    # A first visit computes its stops before the charts go out: one message, live at once.
+    assert scrubs_sent(at, at.switch_page("pages/sweep.py").run) == [3]
+    # Another setting: the charts go out without the stops (no sweep at other α's yet), and
+    # the run that follows, once they are computed, sends them.
+    steps = at.slider(key="ex_steps").set_value(200)
+    assert scrubs_sent(at, steps.run) == [0, 3]
+    # α one stop on: its own sweep and the one below are known, the one above follows.
+    alpha = at.select_slider(key="ex_adam_lr").set_value(0.03)
+    assert scrubs_sent(at, alpha.run) == [2, 3]
+    # Back: every stop is known, one run.
+    alpha = at.select_slider(key="ex_adam_lr").set_value(0.02)
+    assert scrubs_sent(at, alpha.run) == [3]
