@@ -307,13 +307,53 @@ def test_an_array_the_same_at_every_stop_travels_once_and_decodes_into_each():
     block = live.encode()["stops"]
     assert block["shared"] == [[0, "x", [200]], [1, "x", [200]]]
     assert block["attrs"] == [["y"], []]
-    assert len(base64.b64decode(block["bdata"])) == (2 * 200 + 3 * 200) * 4
+    assert len(base64.b64decode(block["bdata"])) == 2 * 200 * 4  # the shared arrays
+    # Three stops, a window: each stop's own arrays apart.
+    assert [len(base64.b64decode(stop["bdata"])) for stop in block["each"]] == [200 * 4] * 3
+    assert [stop["shapes"] for stop in block["each"]] == [[[200]]] * 3
     stops = decode_stops(block)
     assert len(stops) == 3
     for stop in range(3):
         assert np.array_equal(stops[stop][1]["x"], steps)
         assert np.array_equal(stops[stop][4]["x"], steps)
         assert np.array_equal(stops[stop][1]["y"], live.traces[1]["y"][stop].astype(np.float32))
+
+
+def test_a_window_of_stops_that_moves_by_one_sends_one_new_stop():
+    rates = [0.01, 0.015, 0.02, 0.03, 0.05]
+    rng = np.random.default_rng(3)
+    paths = {v: rng.normal(size=500).astype(np.float32) for v in rates}  # the same every time
+
+    def message(first: int, sent: SentPieces):
+        at = rates[first : first + 3]
+        live = Scrub(
+            name="ia_adam_lr",
+            label="α",
+            values=at,
+            index=1,
+            traces={0: {"y": [paths[v] for v in at]}},
+            layout={"title.text": [f"α = {v}" for v in at]},
+        )
+        fig = {"data": [{"type": "scatter", "y": paths[at[1]]}], "layout": {}}
+        return build_message(fig, key="k", scrubs=[live], sent=sent)
+
+    sent = SentPieces()
+    first = message(0, sent)
+    sent.use(first.referenced)
+    paths_of = [path for path, _ in message_json(first)["refs"]]
+    assert ["scrub", 0, "stops", "each", 2] in paths_of
+    moved = message(1, sent)  # 0.015, 0.02, 0.03: two stops already in the browser
+    sizes = {name: len(json.dumps(piece)) for name, piece in message_json(moved)["pieces"].items()}
+    assert len(sizes) == 2  # the new stop, and the figure's new path (its y)
+    assert all(size < 3_000 for size in sizes.values())
+    cache: dict = {}
+    decode_message(first.data, cache)
+    rebuilt = decode_message(moved.data, cache)
+    assert rebuilt == decode_message(message(1, SentPieces()).data)
+    stops = decode_stops(rebuilt["scrub"][0]["stops"])
+    for stop, value in enumerate(rates[1:4]):
+        assert np.array_equal(stops[stop][0]["y"], paths[value].astype(np.float32))
+    assert rebuilt["scrub"][0]["stops"]["layout"]["title.text"][2] == "α = 0.03"
 
 
 def test_compact_stops_travel_as_float16_unless_a_value_does_not_fit():

@@ -205,8 +205,10 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
 
     Large parts: a trace's large attribute (its x, its customdata, ...) and then what is left
     of the trace, an image's `source`, another top-level layout entry, the whole frame list,
-    and a scrub's stop data. A trace whose hover values stay while its z changes sends only
-    its z again. The pieces are in the order they are put back: a trace before its attributes.
+    and a scrub's stop data (each stop of a window apart, then the rest). A trace whose hover
+    values stay while its z changes sends only its z again; a window of stops that moves by
+    one sends one stop. The pieces are in the order they are put back: a trace before its
+    attributes, a scrub's stop data before its stops.
     """
     pieces: list[Piece] = []
 
@@ -240,7 +242,15 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
     if figure["frames"]:
         take(figure, "frames", ("figure", "frames"))
     for index, scrub in enumerate(body.get("scrub", [])):
-        take(scrub, "stops", ("scrub", index, "stops"))
+        path = ("scrub", index, "stops")
+        each = scrub["stops"].get("each", [])
+        before = len(pieces)
+        for stop in range(len(each)):
+            take(each, stop, (*path, "each", stop))
+        stops = pieces[before:]
+        del pieces[before:]
+        take(scrub, "stops", path)
+        pieces.extend(stops)
     return pieces
 
 
@@ -285,6 +295,7 @@ class Message:
 
 # -- live scrubbing -------------------------------------------------------------------------
 COMPACT_LIMIT = 60_000.0  # below float16's largest finite value, 65 504
+EACH_STOP_LIMIT = 16  # a scrub with at most this many stops sends each as a piece of its own
 
 
 @dataclass(frozen=True)
@@ -361,7 +372,7 @@ class Scrub:
                         )
                 arrays[-1].append((name, at_stops))
         # An array the same at every stop (a curve's steps) travels once, ahead of the rest.
-        shared, blocks = [], []
+        shared, common = [], []
         attrs: list[list[str]] = []
         for j, entries in enumerate(arrays):
             attrs.append([])
@@ -369,27 +380,53 @@ class Scrub:
                 first = at_stops[0]
                 if all(a.shape == first.shape and np.array_equal(a, first) for a in at_stops):
                     shared.append([j, name, list(first.shape)])
-                    blocks.append(first.ravel())
+                    common.append(first.ravel())
                 else:
                     attrs[-1].append(name)
-        shapes = []
+        stop_blocks: list[tuple[list[np.ndarray], list[list[int]]]] = []
         for stop in range(stops):
+            blocks, shapes = [], []
             for entries, names in zip(arrays, attrs, strict=True):
                 for name, at_stops in entries:
                     if name in names:
                         blocks.append(at_stops[stop].ravel())
                         shapes.append(list(at_stops[stop].shape))
-        data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+            stop_blocks.append((blocks, shapes))
+        every = [*common, *(b for blocks, _ in stop_blocks for b in blocks)]
+        data = np.concatenate(every) if every else np.zeros(0, np.float32)
         # float16 holds NaN (a gap in a line or a heatmap) but not a value beyond ±65 504.
         half = self.compact and bool(np.all(np.isnan(data) | (np.abs(data) <= COMPACT_LIMIT)))
         dtype = "<f2" if half else "<f4"
         names = {str(int(t)): [str(n) for n in per_stop] for t, per_stop in self.names.items()}
         texts = {str(path): [str(t) for t in per_stop] for path, per_stop in self.layout.items()}
-        for what, per_stop in [*names.items(), *texts.items()]:
-            if len(per_stop) != stops:
+        for what, texts_per_stop in [*names.items(), *texts.items()]:
+            if len(texts_per_stop) != stops:
                 raise ValueError(
-                    f"Invalid scrub names for {what}: {len(per_stop)} names, not {stops}"
+                    f"Invalid scrub names for {what}: {len(texts_per_stop)} names, not {stops}"
                 )
+
+        def encoded(blocks: list[np.ndarray]) -> str:
+            joined = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+            return base64.b64encode(joined.astype(dtype).tobytes()).decode("ascii")
+
+        block: dict[str, Any] = {
+            "count": stops,
+            # Texts per stop travel with the arrays: both change when another setting does.
+            "names": names,
+            "layout": texts,
+            "traces": traces,
+            "shared": shared,  # [index into traces, attribute, shape]: the same at every stop
+            "attrs": attrs,  # per trace, the attributes that differ from stop to stop
+            "dtype": dtype,
+        }
+        if stops <= EACH_STOP_LIMIT:
+            # A window of stops around a value moves by one stop as the value does: each
+            # stop is a piece of its own (split_pieces), so only the new one travels.
+            block["bdata"] = encoded(common)
+            block["each"] = [{"shapes": sh, "bdata": encoded(b)} for b, sh in stop_blocks]
+        else:
+            block["shapes"] = [shape for _, sh in stop_blocks for shape in sh]
+            block["bdata"] = encoded(every)
         return {
             "name": self.name,
             "label": self.label,
@@ -398,41 +435,37 @@ class Scrub:
             "index": int(self.index),
             "follows": bool(self.follows),
             "row": bool(self.row),
-            "stops": {
-                "count": stops,
-                # Texts per stop travel with the arrays: both change when another setting does.
-                "names": names,
-                "layout": texts,
-                "traces": traces,
-                "shared": shared,  # [index into traces, attribute, shape]: the same at every stop
-                "attrs": attrs,  # per trace, the attributes that differ from stop to stop
-                "shapes": shapes,
-                "dtype": dtype,
-                "bdata": base64.b64encode(data.astype(dtype).tobytes()).decode("ascii"),
-            },
+            "stops": block,
         }
 
 
 def decode_stops(stops: Mapping[str, Any]) -> list[dict[int, dict[str, np.ndarray]]]:
     """The inverse of the stop block of `Scrub.encode`: per stop, trace -> attr -> array."""
-    data = np.frombuffer(base64.b64decode(stops["bdata"]), dtype=stops["dtype"])
-    data = data.astype(np.float32)
-    offset = 0
 
-    def take(shape: list[int]) -> np.ndarray:
-        nonlocal offset
-        size = int(np.prod(shape))
-        offset += size
-        return data[offset - size : offset].reshape(shape)
+    def reader(bdata: str) -> Any:
+        data = np.frombuffer(base64.b64decode(bdata), dtype=stops["dtype"]).astype(np.float32)
+        offset = 0
 
+        def take(shape: list[int]) -> np.ndarray:
+            nonlocal offset
+            size = int(np.prod(shape))
+            offset += size
+            return data[offset - size : offset].reshape(shape)
+
+        return take
+
+    take = reader(stops["bdata"])
     shared = [(stops["traces"][j], name, take(shape)) for j, name, shape in stops["shared"]]
-    shapes = iter(stops["shapes"])
+    if "each" in stops:
+        pieces = [(reader(stop["bdata"]), iter(stop["shapes"])) for stop in stops["each"]]
+    else:
+        pieces = [(take, iter(stops["shapes"]))] * stops["count"]  # one after the other
     result = []
-    for _ in range(stops["count"]):
+    for read, shapes in pieces:
         stop: dict[int, dict[str, np.ndarray]] = {trace: {} for trace in stops["traces"]}
         for trace, names in zip(stops["traces"], stops["attrs"], strict=True):
             for name in names:
-                stop[trace][name] = take(next(shapes))
+                stop[trace][name] = read(next(shapes))
         for trace, name, array in shared:
             stop[trace][name] = array
         result.append(stop)
