@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -305,12 +306,17 @@ def test_an_array_the_same_at_every_stop_travels_once_and_decodes_into_each():
         traces={1: {"x": [steps] * 3, "y": rng.normal(size=(3, 200))}, 4: {"x": [steps] * 3}},
     )
     block = live.encode()["stops"]
-    assert block["shared"] == [[0, "x", [200]], [1, "x", [200]]]
-    assert block["attrs"] == [["y"], []]
-    assert len(base64.b64decode(block["bdata"])) == 2 * 200 * 4  # the shared arrays
-    # Three stops, a window: each stop's own arrays apart.
-    assert [len(base64.b64decode(stop["bdata"])) for stop in block["each"]] == [200 * 4] * 3
-    assert [stop["shapes"] for stop in block["each"]] == [[[200]]] * 3
+    # Three stops, a window: each trace's arrays at each stop apart, whole.
+    assert block["attrs"] == [["x", "y"], ["x"]]
+    sizes = [[len(base64.b64decode(t["bdata"])) for t in stop] for stop in block["each"]]
+    assert sizes == [[2 * 200 * 4, 200 * 4]] * 3
+    assert block["each"][0][0]["shapes"] == [[200], [200]]
+    # Thirty stops, a whole slider: one block, the arrays the same at every stop once.
+    traces = {1: {"x": [steps] * 30, "y": rng.normal(size=(30, 200))}}
+    many = replace(live, values=np.arange(30.0), index=0, traces=traces).encode()["stops"]
+    assert many["shared"] == [[0, "x", [200]]] and many["attrs"] == [["y"]]
+    assert len(base64.b64decode(many["bdata"])) == (200 + 30 * 200) * 4
+    assert np.array_equal(decode_stops(many)[29][1]["x"], steps)
     stops = decode_stops(block)
     assert len(stops) == 3
     for stop in range(3):
@@ -341,7 +347,7 @@ def test_a_window_of_stops_that_moves_by_one_sends_one_new_stop():
     first = message(0, sent)
     sent.use(first.referenced)
     paths_of = [path for path, _ in message_json(first)["refs"]]
-    assert ["scrub", 0, "stops", "each", 2] in paths_of
+    assert ["scrub", 0, "stops", "each", 2, 0] in paths_of  # stop 2's trace 0
     moved = message(1, sent)  # 0.015, 0.02, 0.03: two stops already in the browser
     sizes = {name: len(json.dumps(piece)) for name, piece in message_json(moved)["pieces"].items()}
     assert len(sizes) == 2  # the new stop, and the figure's new path (its y)

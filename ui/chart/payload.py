@@ -205,10 +205,10 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
 
     Large parts: a trace's large attribute (its x, its customdata, ...) and then what is left
     of the trace, an image's `source`, another top-level layout entry, the whole frame list,
-    and a scrub's stop data (each stop of a window apart, then the rest). A trace whose hover
-    values stay while its z changes sends only its z again; a window of stops that moves by
-    one sends one stop. The pieces are in the order they are put back: a trace before its
-    attributes, a scrub's stop data before its stops.
+    and a scrub's stop data (each trace's arrays at each stop of a window apart, then the
+    rest). A trace whose hover values stay while its z changes sends only its z again; a
+    window of stops that moves by one sends one stop. The pieces are in the order they are
+    put back: a trace before its attributes, a scrub's stop data before its stops.
     """
     pieces: list[Piece] = []
 
@@ -245,8 +245,9 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
         path = ("scrub", index, "stops")
         each = scrub["stops"].get("each", [])
         before = len(pieces)
-        for stop in range(len(each)):
-            take(each, stop, (*path, "each", stop))
+        for stop, at_stop in enumerate(each):
+            for trace in range(len(at_stop)):
+                take(at_stop, trace, (*path, "each", stop, trace))
         stops = pieces[before:]
         del pieces[before:]
         take(scrub, "stops", path)
@@ -295,7 +296,7 @@ class Message:
 
 # -- live scrubbing -------------------------------------------------------------------------
 COMPACT_LIMIT = 60_000.0  # below float16's largest finite value, 65 504
-EACH_STOP_LIMIT = 16  # a scrub with at most this many stops sends each as a piece of its own
+EACH_STOP_LIMIT = 16  # a scrub with at most this many stops sends each stop's arrays apart
 
 
 @dataclass(frozen=True)
@@ -371,32 +372,6 @@ class Scrub:
                             f"Invalid scrub data {name!r}: {array.ndim}-D at a stop (1-D or 2-D)"
                         )
                 arrays[-1].append((name, at_stops))
-        # An array the same at every stop (a curve's steps) travels once, ahead of the rest.
-        shared, common = [], []
-        attrs: list[list[str]] = []
-        for j, entries in enumerate(arrays):
-            attrs.append([])
-            for name, at_stops in entries:
-                first = at_stops[0]
-                if all(a.shape == first.shape and np.array_equal(a, first) for a in at_stops):
-                    shared.append([j, name, list(first.shape)])
-                    common.append(first.ravel())
-                else:
-                    attrs[-1].append(name)
-        stop_blocks: list[tuple[list[np.ndarray], list[list[int]]]] = []
-        for stop in range(stops):
-            blocks, shapes = [], []
-            for entries, names in zip(arrays, attrs, strict=True):
-                for name, at_stops in entries:
-                    if name in names:
-                        blocks.append(at_stops[stop].ravel())
-                        shapes.append(list(at_stops[stop].shape))
-            stop_blocks.append((blocks, shapes))
-        every = [*common, *(b for blocks, _ in stop_blocks for b in blocks)]
-        data = np.concatenate(every) if every else np.zeros(0, np.float32)
-        # float16 holds NaN (a gap in a line or a heatmap) but not a value beyond ±65 504.
-        half = self.compact and bool(np.all(np.isnan(data) | (np.abs(data) <= COMPACT_LIMIT)))
-        dtype = "<f2" if half else "<f4"
         names = {str(int(t)): [str(n) for n in per_stop] for t, per_stop in self.names.items()}
         texts = {str(path): [str(t) for t in per_stop] for path, per_stop in self.layout.items()}
         for what, texts_per_stop in [*names.items(), *texts.items()]:
@@ -404,29 +379,24 @@ class Scrub:
                 raise ValueError(
                     f"Invalid scrub names for {what}: {len(texts_per_stop)} names, not {stops}"
                 )
-
-        def encoded(blocks: list[np.ndarray]) -> str:
-            joined = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
-            return base64.b64encode(joined.astype(dtype).tobytes()).decode("ascii")
-
         block: dict[str, Any] = {
             "count": stops,
             # Texts per stop travel with the arrays: both change when another setting does.
             "names": names,
             "layout": texts,
             "traces": traces,
-            "shared": shared,  # [index into traces, attribute, shape]: the same at every stop
-            "attrs": attrs,  # per trace, the attributes that differ from stop to stop
-            "dtype": dtype,
         }
         if stops <= EACH_STOP_LIMIT:
             # A window of stops around a value moves by one stop as the value does: each
-            # stop is a piece of its own (split_pieces), so only the new one travels.
-            block["bdata"] = encoded(common)
-            block["each"] = [{"shapes": sh, "bdata": encoded(b)} for b, sh in stop_blocks]
+            # trace's arrays at each stop are a piece of their own (split_pieces) that does
+            # not depend on the other stops, so only the new stop travels.
+            block["attrs"] = [[name for name, _ in entries] for entries in arrays]
+            block["each"] = [
+                [self._arrays([at_stops[stop] for _, at_stops in entries]) for entries in arrays]
+                for stop in range(stops)
+            ]
         else:
-            block["shapes"] = [shape for _, sh in stop_blocks for shape in sh]
-            block["bdata"] = encoded(every)
+            block.update(self._block(arrays, stops))
         return {
             "name": self.name,
             "label": self.label,
@@ -438,12 +408,58 @@ class Scrub:
             "stops": block,
         }
 
+    def _dtype(self, data: np.ndarray) -> str:
+        # float16 holds NaN (a gap in a line or a heatmap) but not a value beyond ±65 504.
+        fits = bool(np.all(np.isnan(data) | (np.abs(data) <= COMPACT_LIMIT)))
+        return "<f2" if self.compact and fits else "<f4"
+
+    def _arrays(self, arrays: list[np.ndarray]) -> dict[str, Any]:
+        """One trace's arrays at one stop: {"dtype", "shapes", "bdata"}."""
+        data = np.concatenate([a.ravel() for a in arrays]) if arrays else np.zeros(0, np.float32)
+        dtype = self._dtype(data)
+        return {
+            "dtype": dtype,
+            "shapes": [list(a.shape) for a in arrays],
+            "bdata": base64.b64encode(data.astype(dtype).tobytes()).decode("ascii"),
+        }
+
+    def _block(self, arrays: list[list[tuple[str, list[np.ndarray]]]], stops: int) -> dict:
+        """Every stop's arrays in one block: an array the same at every stop (a curve's
+        steps) once, ahead of the rest."""
+        shared, blocks = [], []
+        attrs: list[list[str]] = []
+        for j, entries in enumerate(arrays):
+            attrs.append([])
+            for name, at_stops in entries:
+                first = at_stops[0]
+                if all(a.shape == first.shape and np.array_equal(a, first) for a in at_stops):
+                    shared.append([j, name, list(first.shape)])
+                    blocks.append(first.ravel())
+                else:
+                    attrs[-1].append(name)
+        shapes = []
+        for stop in range(stops):
+            for entries, names in zip(arrays, attrs, strict=True):
+                for name, at_stops in entries:
+                    if name in names:
+                        blocks.append(at_stops[stop].ravel())
+                        shapes.append(list(at_stops[stop].shape))
+        data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        dtype = self._dtype(data)
+        return {
+            "shared": shared,  # [index into traces, attribute, shape]: the same at every stop
+            "attrs": attrs,  # per trace, the attributes that differ from stop to stop
+            "shapes": shapes,
+            "dtype": dtype,
+            "bdata": base64.b64encode(data.astype(dtype).tobytes()).decode("ascii"),
+        }
+
 
 def decode_stops(stops: Mapping[str, Any]) -> list[dict[int, dict[str, np.ndarray]]]:
     """The inverse of the stop block of `Scrub.encode`: per stop, trace -> attr -> array."""
 
-    def reader(bdata: str) -> Any:
-        data = np.frombuffer(base64.b64decode(bdata), dtype=stops["dtype"]).astype(np.float32)
+    def reader(bdata: str, dtype: str) -> Any:
+        data = np.frombuffer(base64.b64decode(bdata), dtype=dtype).astype(np.float32)
         offset = 0
 
         def take(shape: list[int]) -> np.ndarray:
@@ -454,18 +470,27 @@ def decode_stops(stops: Mapping[str, Any]) -> list[dict[int, dict[str, np.ndarra
 
         return take
 
-    take = reader(stops["bdata"])
-    shared = [(stops["traces"][j], name, take(shape)) for j, name, shape in stops["shared"]]
-    if "each" in stops:
-        pieces = [(reader(stop["bdata"]), iter(stop["shapes"])) for stop in stops["each"]]
-    else:
-        pieces = [(take, iter(stops["shapes"]))] * stops["count"]  # one after the other
+    traces, attrs = stops["traces"], stops["attrs"]
+    if "each" in stops:  # a window: each trace's arrays at each stop apart
+        result = []
+        for at_stop in stops["each"]:
+            stop: dict[int, dict[str, np.ndarray]] = {}
+            for trace, names, piece in zip(traces, attrs, at_stop, strict=True):
+                take = reader(piece["bdata"], piece["dtype"])
+                stop[trace] = {
+                    n: take(shape) for n, shape in zip(names, piece["shapes"], strict=True)
+                }
+            result.append(stop)
+        return result
+    take = reader(stops["bdata"], stops["dtype"])
+    shared = [(traces[j], name, take(shape)) for j, name, shape in stops["shared"]]
+    shapes = iter(stops["shapes"])
     result = []
-    for read, shapes in pieces:
-        stop: dict[int, dict[str, np.ndarray]] = {trace: {} for trace in stops["traces"]}
-        for trace, names in zip(stops["traces"], stops["attrs"], strict=True):
+    for _ in range(stops["count"]):
+        stop = {trace: {} for trace in traces}
+        for trace, names in zip(traces, attrs, strict=True):
             for name in names:
-                stop[trace][name] = read(next(shapes))
+                stop[trace][name] = take(next(shapes))
         for trace, name, array in shared:
             stop[trace][name] = array
         result.append(stop)

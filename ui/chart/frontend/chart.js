@@ -579,50 +579,55 @@
   const scrubs = new Map(); // name -> {row, input, output, meta, stops, shown, dragging}
   const decoded = new Map(); // stop-block digests -> decoded stops (a few recent ones)
 
-  // One Float32Array view per 1-D array; a 2-D array (a heatmap's z) as a list of rows. The
-  // block holds the arrays the same at every stop first (block.shared), then each stop's; a
-  // window of a few stops has each stop's arrays in a piece of its own (block.each), kept
-  // decoded as long as the piece is (a window that moves by one stop decodes one).
-  const decodedStop = new WeakMap(); // block.each[k] (a kept piece) -> its arrays
+  // One Float32Array view per 1-D array; a 2-D array (a heatmap's z) as a list of rows.
+  // A whole slider's block holds the arrays the same at every stop first (block.shared),
+  // then each stop's; a window of a few stops has each trace's arrays at each stop in a
+  // piece of its own (block.each[stop][trace]), kept decoded as long as the piece is kept (a
+  // window that moves by one stop decodes one stop).
+  function reader(bdata, dtype) {
+    const bytes = bytesOf(bdata);
+    const all = dtype === "<f2" ? halves(bytes) : new Float32Array(bytes.buffer);
+    let offset = 0;
+    const one = (length) => {
+      const view = all.subarray(offset, offset + length);
+      offset += length;
+      return view;
+    };
+    return (shape) =>
+      shape.length === 1 ? one(shape[0]) : Array.from({ length: shape[0] }, () => one(shape[1]));
+  }
+
+  const decodedPiece = new WeakMap(); // block.each[stop][trace] (a kept piece) -> its arrays
   function decodeStops(block) {
-    const reader = (bdata) => {
-      const bytes = bytesOf(bdata);
-      const all = block.dtype === "<f2" ? halves(bytes) : new Float32Array(bytes.buffer);
-      let offset = 0;
-      const one = (length) => {
-        const view = all.subarray(offset, offset + length);
-        offset += length;
-        return view;
-      };
-      return (shape) =>
-        shape.length === 1 ? one(shape[0]) : Array.from({ length: shape[0] }, () => one(shape[1]));
-    };
-    const take = reader(block.bdata);
-    const shared = block.shared.map(([j, name, shape]) => [j, name, take(shape)]);
-    const own = (read, shapes) => {
-      let k = 0;
-      return block.traces.map((trace, j) => {
-        const data = {};
-        for (const name of block.attrs[j]) data[name] = read(shapes[k++]);
-        return data;
-      });
-    };
     const stops = [];
-    for (let s = 0; s < block.count; s += 1) {
-      let stop;
-      if (block.each) {
-        const piece = block.each[s];
-        const key = `${block.dtype} ${block.attrs.join("|")}`;
-        const kept = decodedStop.get(piece);
-        stop = kept?.key === key ? kept.stop : own(reader(piece.bdata), piece.shapes);
-        decodedStop.set(piece, { key, stop });
-        stop = stop.map((data) => ({ ...data }));
-      } else {
-        const perStop = block.attrs.reduce((n, names) => n + names.length, 0);
-        stop = own(take, block.shapes.slice(s * perStop, (s + 1) * perStop)); // in order
+    if (block.each) {
+      for (const atStop of block.each) {
+        stops.push(
+          atStop.map((piece, j) => {
+            let data = decodedPiece.get(piece);
+            if (!data) {
+              const read = reader(piece.bdata, piece.dtype);
+              data = {};
+              block.attrs[j].forEach((name, k) => (data[name] = read(piece.shapes[k])));
+              decodedPiece.set(piece, data);
+            }
+            return { ...data };
+          }),
+        );
       }
-      for (const [j, name, array] of shared) stop[j][name] = array;
-      stops.push(stop);
+    } else {
+      const take = reader(block.bdata, block.dtype);
+      const shared = block.shared.map(([j, name, shape]) => [j, name, take(shape)]);
+      let k = 0;
+      for (let s = 0; s < block.count; s += 1) {
+        const stop = block.traces.map((trace, j) => {
+          const data = {};
+          for (const name of block.attrs[j]) data[name] = take(block.shapes[k++]);
+          return data;
+        });
+        for (const [j, name, array] of shared) stop[j][name] = array;
+        stops.push(stop);
+      }
     }
     return { traces: block.traces, stops, names: block.names ?? {}, layout: block.layout ?? {} };
   }
