@@ -205,10 +205,10 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
 
     Large parts: a trace's large attribute (its x, its customdata, ...) and then what is left
     of the trace, an image's `source`, another top-level layout entry, the whole frame list,
-    and a scrub's stop data (each trace's arrays at each stop of a window apart, then the
-    rest). A trace whose hover values stay while its z changes sends only its z again; a
-    window of stops that moves by one sends one stop. The pieces are in the order they are
-    put back: a trace before its attributes, a scrub's stop data before its stops.
+    and a scrub's stop data (each stop of a window apart, then the rest). A trace whose hover
+    values stay while its z changes sends only its z again; a window of stops that moves by
+    one sends one stop. The pieces are in the order they are put back: a trace before its
+    attributes, a scrub's stop data before its stops.
     """
     pieces: list[Piece] = []
 
@@ -245,9 +245,8 @@ def split_pieces(body: dict[str, Any], limit: int = PIECE_CHARS) -> list[Piece]:
         path = ("scrub", index, "stops")
         each = scrub["stops"].get("each", [])
         before = len(pieces)
-        for stop, at_stop in enumerate(each):
-            for trace in range(len(at_stop)):
-                take(at_stop, trace, (*path, "each", stop, trace))
+        for stop in range(len(each)):
+            take(each, stop, (*path, "each", stop))
         stops = pieces[before:]
         del pieces[before:]
         take(scrub, "stops", path)
@@ -296,7 +295,7 @@ class Message:
 
 # -- live scrubbing -------------------------------------------------------------------------
 COMPACT_LIMIT = 60_000.0  # below float16's largest finite value, 65 504
-EACH_STOP_LIMIT = 16  # a scrub with at most this many stops sends each stop's arrays apart
+EACH_STOP_LIMIT = 8  # a scrub with at most this many stops (a window) sends each stop apart
 
 
 @dataclass(frozen=True)
@@ -388,11 +387,11 @@ class Scrub:
         }
         if stops <= EACH_STOP_LIMIT:
             # A window of stops around a value moves by one stop as the value does: each
-            # trace's arrays at each stop are a piece of their own (split_pieces) that does
-            # not depend on the other stops, so only the new stop travels.
+            # stop's arrays are a piece of their own (split_pieces) that does not depend on
+            # the other stops, so only the new stop travels.
             block["attrs"] = [[name for name, _ in entries] for entries in arrays]
             block["each"] = [
-                [self._arrays([at_stops[stop] for _, at_stops in entries]) for entries in arrays]
+                self._arrays([at_stops[stop] for entries in arrays for _, at_stops in entries])
                 for stop in range(stops)
             ]
         else:
@@ -414,7 +413,7 @@ class Scrub:
         return "<f2" if self.compact and fits else "<f4"
 
     def _arrays(self, arrays: list[np.ndarray]) -> dict[str, Any]:
-        """One trace's arrays at one stop: {"dtype", "shapes", "bdata"}."""
+        """One stop's arrays, trace by trace: {"dtype", "shapes", "bdata"}."""
         data = np.concatenate([a.ravel() for a in arrays]) if arrays else np.zeros(0, np.float32)
         dtype = self._dtype(data)
         return {
@@ -471,16 +470,17 @@ def decode_stops(stops: Mapping[str, Any]) -> list[dict[int, dict[str, np.ndarra
         return take
 
     traces, attrs = stops["traces"], stops["attrs"]
-    if "each" in stops:  # a window: each trace's arrays at each stop apart
+    if "each" in stops:  # a window: each stop apart
         result = []
-        for at_stop in stops["each"]:
-            stop: dict[int, dict[str, np.ndarray]] = {}
-            for trace, names, piece in zip(traces, attrs, at_stop, strict=True):
-                take = reader(piece["bdata"], piece["dtype"])
-                stop[trace] = {
-                    n: take(shape) for n, shape in zip(names, piece["shapes"], strict=True)
+        for piece in stops["each"]:
+            take = reader(piece["bdata"], piece["dtype"])
+            shapes = iter(piece["shapes"])
+            result.append(
+                {
+                    trace: {n: take(next(shapes)) for n in names}
+                    for trace, names in zip(traces, attrs, strict=True)
                 }
-            result.append(stop)
+            )
         return result
     take = reader(stops["bdata"], stops["dtype"])
     shared = [(traces[j], name, take(shape)) for j, name, shape in stops["shared"]]

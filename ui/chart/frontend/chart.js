@@ -581,9 +581,9 @@
 
   // One Float32Array view per 1-D array; a 2-D array (a heatmap's z) as a list of rows.
   // A whole slider's block holds the arrays the same at every stop first (block.shared),
-  // then each stop's; a window of a few stops has each trace's arrays at each stop in a
-  // piece of its own (block.each[stop][trace]), kept decoded as long as the piece is kept (a
-  // window that moves by one stop decodes one stop).
+  // then each stop's; a window of a few stops has each stop's arrays in a piece of its own
+  // (block.each[stop]), kept decoded as long as the piece is kept (a window that moves by
+  // one stop decodes one stop).
   function reader(bdata, dtype) {
     const bytes = bytesOf(bdata);
     const all = dtype === "<f2" ? halves(bytes) : new Float32Array(bytes.buffer);
@@ -597,23 +597,25 @@
       shape.length === 1 ? one(shape[0]) : Array.from({ length: shape[0] }, () => one(shape[1]));
   }
 
-  const decodedPiece = new WeakMap(); // block.each[stop][trace] (a kept piece) -> its arrays
+  const decodedPiece = new WeakMap(); // block.each[stop] (a kept piece) -> its arrays
   function decodeStops(block) {
     const stops = [];
     if (block.each) {
-      for (const atStop of block.each) {
-        stops.push(
-          atStop.map((piece, j) => {
-            let data = decodedPiece.get(piece);
-            if (!data) {
-              const read = reader(piece.bdata, piece.dtype);
-              data = {};
-              block.attrs[j].forEach((name, k) => (data[name] = read(piece.shapes[k])));
-              decodedPiece.set(piece, data);
-            }
-            return { ...data };
-          }),
-        );
+      const layout = JSON.stringify(block.attrs); // what the piece's arrays are
+      for (const piece of block.each) {
+        let kept = decodedPiece.get(piece);
+        if (kept?.layout !== layout) {
+          const read = reader(piece.bdata, piece.dtype);
+          let k = 0;
+          const stop = block.attrs.map((names) => {
+            const data = {};
+            for (const name of names) data[name] = read(piece.shapes[k++]);
+            return data;
+          });
+          kept = { layout, stop };
+          decodedPiece.set(piece, kept);
+        }
+        stops.push(kept.stop.map((data) => ({ ...data })));
       }
     } else {
       const take = reader(block.bdata, block.dtype);
