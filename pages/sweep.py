@@ -249,6 +249,7 @@ def live_alpha(
     fixed: dict,
     color: str,
     marks: Sequence[tuple[float, float]],
+    cell: tuple[int, int] | None,
     drawn: Sequence[go.Figure],
 ) -> tuple[tuple[list[Scrub], list[Scrub], list[Scrub]], list[tuple]]:
     """The live stops of the sweep, the loss and the path for α on the left (followed, not
@@ -273,8 +274,10 @@ def live_alpha(
         high += 1
     if low == high:
         return ([], [], []), missing
+    # α's own stop: the figure drawn, from the cache unless a clicked cell is shown.
+    own = index if cell is not None or not known.get(repr(stops[index])) else None
     arrays = [
-        stop_arrays(drawn) if k == index else alpha_stop(*stops[k]) for k in range(low, high + 1)
+        stop_arrays(drawn) if k == own else alpha_stop(*stops[k]) for k in range(low, high + 1)
     ]
     shared = dict(
         name=SETTINGS[result.variant]["learning_rate"].key,
@@ -370,12 +373,12 @@ main, side = st.columns([3, 2], gap="medium")
 with main:
     color = CONTROLS["ex_color"].render(st.columns([2, 3])[0])
 *drawn, chosen = sweep_figures(result, function, start, steps, fixed, color, marks, cell)
-live, missing = live_alpha(result, function, fixed, color, marks, drawn)
+live, missing = live_alpha(result, function, fixed, color, marks, cell, drawn)
 if missing and not page_was_drawn():
     # A first visit: its charts would get only the rerun's message (ui.shell), so the stops
     # are computed before the charts go out.
     compute_stops(missing)
-    live, missing = live_alpha(result, function, fixed, color, marks, drawn)
+    live, missing = live_alpha(result, function, fixed, color, marks, cell, drawn)
 with main:
     chart(
         drawn[0],

@@ -325,3 +325,30 @@ def test_a_new_setting_draws_the_charts_first_and_sends_alphas_stops_in_a_rerun(
     # Back: every stop is known, one run.
     alpha = at.select_slider(key="ex_adam_lr").set_value(0.02)
     assert scrubs_sent(at, alpha.run) == [3]
+
+
+def test_with_a_cell_clicked_alphas_own_stop_is_that_cells_and_the_others_their_best():
+    at = open_page(SMALL)
+    sweep = charts(at)[0]
+    curve = next(i for i, t in enumerate(sweep["data"]) if t.get("name") == "cells")
+    row, column = 2, 7
+    click(at, "ex_sweep_chart", x=column, y=row, curve=curve, point=[row, column], z=0)
+    body = messages(at)["ex_sweep_chart"]
+    assert rings(body["figure"]) == {(row, column)}
+    [live] = body["scrub"]
+    at_stops = decode_stops(live["stops"])
+    ring = [
+        i
+        for i, t in enumerate(body["figure"]["data"])
+        if t.get("marker", {}).get("symbol") == "square-open"
+    ]
+    shown = at_stops[live["index"]]
+    assert {(round(float(shown[i]["y"][0])), round(float(shown[i]["x"][0]))) for i in ring} == {
+        (row, column)
+    }
+    # Another α shows its own sweep's best cell, as the page does once α is there.
+    ahead = at_stops[live["index"] + 1]
+    best = at.select_slider(key="ex_adam_lr").set_value(live["values"][live["index"] + 1]).run()
+    assert {(round(float(ahead[i]["y"][0])), round(float(ahead[i]["x"][0]))) for i in ring} == (
+        rings(charts(best)[0])
+    )
