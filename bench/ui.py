@@ -7,13 +7,13 @@
 In one run, interleaved round by round so that the machine's load hits every case alike:
 1. slider change -> every chart on screen redrawn, median over `--changes` changes, on the
    Playground (Adam's α), Inside Adam (α), the Sweep page (the fixed α of the β1 × β2 sweep,
-   which recomputes the whole grid) and a bare Streamlit page with a slider and a line of text
+   a whole grid per value) and a bare Streamlit page with a slider and a line of text
    (the floor: tests/browser/chart_app.py?view=bare). Each change is an arrow key on the
    sidebar slider; values walk five steps right, five left, and so on, so only the first five
    changes are new to the server's caches and to the page, and the overall medians are those
    of values seen before. The new and the seen are also reported apart (on the Sweep a new α
-   costs about a quarter of a second more of server CPU: the grid; on the Playground a new α
-   sends every live stop of its other sliders again).
+   costs a new grid, about a quarter of a second of server CPU, and a second run that sends
+   the next stop; on the Playground a new α sends every live stop of its other sliders again).
    Two clocks: "in the page" runs from the key's event to the display frame in which every
    chart on screen shows the new value (the page's own timestamps: what a user waits): a
    chart whose live slider follows the sidebar's slider redraws from its precomputed stops
