@@ -142,6 +142,21 @@ def wait_for_chart(
     )
 
 
+def wait_for_live_redraws(page, before: dict[str, dict]) -> None:
+    """Wait until every chart of `before` (key -> its `chart_stats` then) has redrawn a live
+    stop since, and check that none got a new figure: what it shows, it drew itself."""
+    for key, stats in before.items():
+        wait_for_chart(page, key, "stats.scrubDraws > arg", stats["scrubDraws"])
+        assert chart_stats(page, key)["rev"] == stats["rev"], f"{key} got a new figure"
+
+
+def wait_for_new_figures(page, revs: dict[str, str]) -> None:
+    """Wait until every chart of `revs` (key -> the `rev` of its figure then) has drawn
+    another figure."""
+    for key, rev in revs.items():
+        wait_for_chart(page, key, "stats.rev !== arg", rev)
+
+
 def script_runs(page) -> int:
     """How many script runs the page has seen start (see COUNT_RUNS)."""
     return page.evaluate("() => window.__scriptRuns")

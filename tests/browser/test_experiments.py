@@ -14,6 +14,8 @@ from tests.browser.conftest import (
     chart_stats,
     wait_for_app,
     wait_for_chart,
+    wait_for_live_redraws,
+    wait_for_new_figures,
 )
 
 pytestmark = pytest.mark.browser
@@ -140,17 +142,14 @@ def test_alpha_redraws_the_three_sweep_charts_from_their_stops_before_the_rerun(
     slider.focus()
     slider.press("ArrowRight")  # 0.02 -> 0.03
     assert slider.get_attribute("aria-valuetext") == "0.03"
-    for key in keys:
-        wait_for_chart(page, key, "stats.scrubDraws > arg", before[key]["scrubDraws"])
-        assert chart_stats(page, key)["rev"] == before[key]["rev"]  # no new figure yet
+    wait_for_live_redraws(page, before)
     assert "α=0.03," in title_of(heatmap)
     preview = heatmap.evaluate(CELLS)
     assert preview["z"] != shown["z"]
     titles = [title_of(c) for c in (loss, path)]
     answers.release()
     page.wait_for_function("() => location.search.includes('ex_adam_lr=0.03')")
-    for key in keys:
-        wait_for_chart(page, key, "stats.rev !== arg", before[key]["rev"])
+    wait_for_new_figures(page, {key: before[key]["rev"] for key in keys})
     settle(page, "Sweep")
     # The rerun's figures show what the preview showed: the cells (to float16), the best
     # cell's ring, and the loss and path of that cell.
