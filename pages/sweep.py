@@ -393,7 +393,8 @@ with main:
         f"{format_number(result.tolerance, 4)} of f*, {stalled:,} did not, "
         f"{blew_up:,} diverged.",
         "Rings: the course's grid search, inside the sweep." if marks else "",
-        "Moving α on the left redraws the three charts at once." if live[0] else "",
+        # Said as soon as α can be live, also in a run whose stops are still to come.
+        "Moving α on the left redraws the three charts at once." if live[0] or missing else "",
     ]
     st.caption(" ".join(note for note in notes if note))
     chart(

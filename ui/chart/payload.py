@@ -9,12 +9,13 @@ A chart message is one UTF-8 JSON document (sent as bytes, so nothing is escaped
 
 Large pieces — a trace's large attribute (x, y, z, customdata, ...) and what is left of a
 large trace, a `layout.images[i].source` picture, the frame list, a large layout entry, a
-scrub's stop data — are named by a digest of their JSON. The browser keeps the
-pieces of each chart (`BROWSER_MEMORY` of them, least recently used out), and the server
-remembers which it sent (`SERVER_MEMORY`, fewer), so a rerun that changes only one path
-resends that path and refers to the picture and the other paths by digest. A browser that
-lacks a piece (a new session, a remounted chart, a lost message) asks for it: the component
-value then carries `{"event": "resync", "need": [digests]}` and the next run sends them.
+scrub's stop data (a window's stops each apart) — are named by a digest of their JSON. The
+browser keeps the pieces of each chart (`BROWSER_MEMORY` of them, least recently used out),
+and the server remembers which it sent (`SERVER_MEMORY`, fewer), so a rerun that changes
+only one path resends that path and refers to the picture and the other paths by digest. A
+browser that lacks a piece (a new session, a remounted chart, a lost message) asks for it:
+the component value then carries `{"event": "resync", "need": [digests]}` and the next run
+sends them.
 """
 
 from __future__ import annotations
