@@ -54,6 +54,7 @@ def _value_axis(series: Series, title: str, log: bool) -> dict:
     values = np.concatenate([np.ravel(v) for v, _ in series.values()]) if series else np.ones(1)
     return {
         "title": {"text": title},
+        "automargin": True,  # room for the title beside labels like 10⁻¹⁵
         "type": "log" if log else "linear",
         "exponentformat": "power",
         **(log_ticks(values) if log else {}),
