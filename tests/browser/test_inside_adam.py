@@ -93,6 +93,18 @@ def test_slider_change_redraws_the_charts_and_lands_in_the_url(page, app_url):
     assert console_errors(page, missing) == []
 
 
+def assert_show_alpha(page, keys: list[str], alpha: str) -> None:
+    """The charts `keys` name α = `alpha` in their subtitles, and SGD's line on the curves
+    is α itself."""
+    for key in keys:
+        subtitle = chart(page, key).evaluate("gd => gd._fullLayout.title.subtitle.text")
+        assert f"α={alpha}," in subtitle
+    sgd = chart(page, "ia_steps_chart").evaluate(
+        "gd => Array.from(gd._fullData.find(t => t.name === 'SGD (= α)').y).slice(0, 3)"
+    )
+    assert sgd == pytest.approx([float(alpha)] * 3)
+
+
 def test_alpha_redraws_the_map_and_the_curves_from_their_stops_before_the_rerun(page, app_url):
     answers = HeldAnswers(page)
     missing = open_page(page, app_url)
@@ -104,14 +116,7 @@ def test_alpha_redraws_the_map_and_the_curves_from_their_stops_before_the_rerun(
     slider.press("ArrowRight")  # 0.02 -> 0.03
     assert slider.get_attribute("aria-valuetext") == "0.03"
     wait_for_live_redraws(page, before)
-    for key in live:
-        subtitle = chart(page, key).evaluate("gd => gd._fullLayout.title.subtitle.text")
-        assert "α=0.03," in subtitle
-    # SGD's line on the curves is α itself.
-    sgd = chart(page, "ia_steps_chart").evaluate(
-        "gd => Array.from(gd._fullData.find(t => t.name === 'SGD (= α)').y).slice(0, 3)"
-    )
-    assert sgd == pytest.approx([0.03] * 3)
+    assert_show_alpha(page, live, "0.03")
     answers.release()
     page.wait_for_function("() => location.search.includes('ia_adam_lr=0.03')")
     wait_for_new_figures(page, {key: before[key]["rev"] for key in live})
@@ -124,13 +129,7 @@ def test_alpha_redraws_the_map_and_the_curves_from_their_stops_before_the_rerun(
     page.wait_for_function("() => location.search.includes('ia_adam_lr=0.015')")
     wait_for_new_figures(page, drawn)
     wait_for_app(page, CHARTS)
-    for key in live:
-        subtitle = chart(page, key).evaluate("gd => gd._fullLayout.title.subtitle.text")
-        assert "α=0.015," in subtitle
-    sgd = chart(page, "ia_steps_chart").evaluate(
-        "gd => Array.from(gd._fullData.find(t => t.name === 'SGD (= α)').y).slice(0, 3)"
-    )
-    assert sgd == pytest.approx([0.015] * 3)
+    assert_show_alpha(page, live, "0.015")
     assert console_errors(page, missing) == []
 
 
