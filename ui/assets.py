@@ -11,13 +11,24 @@ caching headers plus an ETag; every other request goes on to Streamlit.
 Only files listed when the middleware starts are served, by exact path: nothing a request
 names is looked up on disk, so no path can climb out of the two folders. A class behind nginx
 (serve/classroom.py) gets these files from nginx instead, compressed.
+
+The page itself (Streamlit's `index.html`, for `/` and every page's path) still comes from
+Streamlit, with one addition: links that let the browser fetch, at once, the code of the
+elements the app draws (`ModulePreloads`). Streamlit fetches the code of each kind of element
+(a selectbox, a slider, the chart's frame, a formula) only when the page first shows one,
+after the script's messages have arrived, and some of it only after the code before it ran:
+on a first visit a chain of fetches while the page waits. Named up front, that code loads
+while the server runs the script (about 0.2 s sooner on the Playground's first load).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.util
 import mimetypes
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,6 +40,14 @@ CHART_FILES = Path(__file__).resolve().parent / "chart" / "frontend"
 CHART_COMPONENTS = ("ui.chart.adam_lab_chart", "ui.chart.adam_lab_chart_3d")
 IMMUTABLE = b"public, immutable, max-age=31536000"  # Streamlit's own, for hashed names
 REVALIDATE = b"no-cache"  # the chart's names carry no hash: the browser asks (a 304)
+# Streamlit's modules (its file names without their content hash) for the elements the pages
+# draw: every page gets these, a few hundred KB. A name a later Streamlit drops is left out,
+# and tests/browser/test_navigation.py then finds a page fetching code no link named.
+ELEMENT_MODULES = ("Selectbox", "Multiselect", "TextInput", "NumberInput", "Slider", "Checkbox",
+                   "Button", "DownloadButton", "Progress", "ComponentInstance",
+                   "rehype-katex")  # fmt: skip
+# st.dataframe's code (1.5 MB) only for the pages that show a table, by their URL path.
+PAGE_MODULES = {"experiments": ("DataFrame",), "basins": ("DataFrame",), "noise": ("DataFrame",)}
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".woff2": "font/woff2",
          ".ttf": "font/ttf", ".map": "application/json"}  # fmt: skip
 
@@ -42,13 +61,106 @@ def streamlit_static_dir() -> Path:
     return Path(spec.origin).parent / "static" / "static"
 
 
+def url_base(base_url: str) -> str:
+    """Streamlit's `server.baseUrlPath` as a path prefix: "" or "/class"."""
+    return "/" + base_url.strip("/") if base_url.strip("/") else ""
+
+
 def asset_folders(base_url: str = "") -> dict[str, tuple[Path, bytes]]:
     """URL prefix -> (folder, Cache-Control) of everything `StaticAssets` serves."""
-    base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+    base = url_base(base_url)
     folders = {f"{base}/static/": (streamlit_static_dir(), IMMUTABLE)}
     for name in CHART_COMPONENTS:
         folders[f"{base}/component/{name}/"] = (CHART_FILES, REVALIDATE)
     return folders
+
+
+# A module's static imports in Streamlit's bundles: `import{a as b}from"./x.js"`, `import"./y.js"`.
+_IMPORT = re.compile(rb'(?:\bfrom|\bimport)\s*"\./([\w.\-]+\.js)"')
+_LISTED = re.compile(r"\./static/js/([\w.\-]+\.js)")
+
+
+def module_files(folder: Path, names: Iterable[str]) -> list[str]:
+    """The files in `folder` of the modules `names` (`<name>.<hash>.js`) and of everything
+    they import, directly or not, in the order first met; names without a file are left out."""
+    files: list[str] = []
+    for name in names:  # `<name>.<hash>.js`, not `<name>.esm.<hash>.js`
+        files += sorted(path.name for path in folder.glob(f"{name}.*.js")
+                        if path.name.count(".") == name.count(".") + 2)  # fmt: skip
+    seen: set[str] = set()
+    ordered: list[str] = []
+    while files:
+        file = files.pop(0)
+        if file in seen or not (folder / file).is_file():
+            continue
+        seen.add(file)
+        ordered.append(file)
+        files += [m.decode() for m in _IMPORT.findall((folder / file).read_bytes())]
+    return ordered
+
+
+class ModulePreloads:
+    """`<link rel="modulepreload">` tags for a page of the app: the modules of
+    `ELEMENT_MODULES` (and the page's own `PAGE_MODULES`) with all they import, less what
+    Streamlit's `index.html` already names."""
+
+    def __init__(self, static_root: Path, base: str = "") -> None:
+        self.base = base
+        folder = static_root / "static" / "js"
+        listed = set(_LISTED.findall((static_root / "index.html").read_text(encoding="utf-8")))
+        self.links: dict[str, bytes] = {}
+        for page in ("", *PAGE_MODULES):
+            names = (*ELEMENT_MODULES, *PAGE_MODULES.get(page, ()))
+            files = [f for f in module_files(folder, names) if f not in listed]
+            self.links[page] = "".join(
+                f'<link rel="modulepreload" crossorigin href="./static/js/{file}">\n'
+                for file in files
+            ).encode()
+
+    def for_path(self, path: str) -> bytes:
+        """The links for the page at URL `path` (a path outside the app's pages gets the
+        elements' links: Streamlit answers it with the same page)."""
+        page = path[len(self.base) :].strip("/").split("/")[0] if path.startswith(self.base) else ""
+        return self.links.get(page, self.links[""])
+
+    def wrap(self, path: str, send: Send) -> Send:
+        """`send` for a GET of `path`: an HTML page (200, whole, plain or gzip) gets the links
+        just before `</head>`, sent uncompressed with its length set again; anything else goes
+        through as it is. (Streamlit gzips the pages at a page's path, not the one at `/`.)"""
+        start: dict | None = None
+        chunks: list[bytes] = []
+        gzipped = False
+
+        async def wrapped(message: dict) -> None:
+            nonlocal start, gzipped
+            if message["type"] == "http.response.start":
+                headers = {name.lower(): value for name, value in message.get("headers", [])}
+                encoding = headers.get(b"content-encoding", b"identity").lower()
+                if (
+                    message["status"] == 200
+                    and headers.get(b"content-type", b"").startswith(b"text/html")
+                    and encoding in (b"identity", b"gzip")
+                    and b"content-range" not in headers
+                ):
+                    start, gzipped = message, encoding == b"gzip"  # held for the whole body
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                body = gzip.decompress(body) if gzipped else body
+                body = body.replace(b"</head>", self.for_path(path) + b"</head>", 1)
+                # The ETag and date name Streamlit's file, not this page.
+                dropped = (b"content-length", b"content-encoding", b"etag", b"last-modified")
+                headers = [(n, v) for n, v in start["headers"] if n.lower() not in dropped]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        return wrapped
 
 
 class Asset(NamedTuple):
@@ -84,6 +196,7 @@ class StaticAssets:
                 if path.is_file() and "__pycache__" not in path.parts:
                     self.files[prefix + path.relative_to(folder).as_posix()] = (path, cache_control)
         self.loaded: dict[str, Asset] = {}
+        self.preloads = ModulePreloads(streamlit_static_dir().parent, url_base(base_url))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = (
@@ -92,6 +205,16 @@ class StaticAssets:
             else None
         )
         if found is None:
+            if scope["type"] == "http" and scope["method"] == "GET":
+                # Streamlit's page (for `/` and every page's path): links to the elements'
+                # code. Sent whole, not as a file (`http.response.pathsend`), to be rewritten.
+                extensions = {
+                    name: value
+                    for name, value in (scope.get("extensions") or {}).items()
+                    if name != "http.response.pathsend"
+                }
+                scope = {**scope, "extensions": extensions}
+                send = self.preloads.wrap(scope["path"], send)
             await self.app(scope, receive, send)
             return
         asset = self.loaded.get(scope["path"])

@@ -55,3 +55,24 @@ def test_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(browser, path
         page.close()
     finally:
         stop_app(server)
+
+
+# The scripts a page fetched that its HTML, as served, does not name (ui/assets.py: the page
+# names the code of its elements up front, so that none of it waits for the script's
+# messages; Streamlit adds links of its own to the live page as it imports code).
+UNNAMED_SCRIPTS = """async () => {
+    const html = await (await fetch(location.href)).text();
+    const served = new DOMParser().parseFromString(html, "text/html");
+    const named = new Set([...served.querySelectorAll("link[rel=modulepreload], script[src]")]
+        .map(e => new URL(e.getAttribute("href") ?? e.getAttribute("src"), location.href).href));
+    return performance.getEntriesByType("resource").map(entry => entry.name)
+        .filter(name => new URL(name).pathname.includes("/static/js/") && !named.has(name));
+}"""
+
+
+@pytest.mark.parametrize("path", ["", "inside_adam", "networks", "experiments", "basins", "noise"])
+def test_a_first_visit_fetches_only_code_the_page_named(page, app_url, path):
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page, charts=1)
+    page.wait_for_load_state("networkidle")  # the elements' code has come
+    assert page.evaluate(UNNAMED_SCRIPTS) == []

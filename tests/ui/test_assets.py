@@ -3,10 +3,21 @@ to Streamlit; driven as an ASGI app, without a server."""
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from tests.load import run_coroutine
-from ui.assets import CHART_COMPONENTS, CHART_FILES, StaticAssets, streamlit_static_dir
+from ui.assets import (
+    CHART_COMPONENTS,
+    CHART_FILES,
+    ELEMENT_MODULES,
+    PAGE_MODULES,
+    ModulePreloads,
+    StaticAssets,
+    module_files,
+    streamlit_static_dir,
+)
 
 
 async def _inner(scope, receive, send):
@@ -15,7 +26,9 @@ async def _inner(scope, receive, send):
     await send({"type": "http.response.body", "body": scope["path"].encode()})
 
 
-def request(app, path: str, method: str = "GET", headers=()) -> tuple[int, dict, bytes]:
+def request(
+    app, path: str, method: str = "GET", headers=(), extensions=None
+) -> tuple[int, dict, bytes]:
     sent = []
 
     async def receive():
@@ -25,6 +38,8 @@ def request(app, path: str, method: str = "GET", headers=()) -> tuple[int, dict,
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "headers": list(headers)}
+    if extensions is not None:
+        scope["extensions"] = extensions
     run_coroutine(app(scope, receive, send))  # outside the browser tests' running loop
     start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), body
@@ -81,6 +96,7 @@ def test_the_charts_files_under_both_component_names(app, name):
     ],
 )
 def test_anything_else_goes_on_to_streamlit_untouched(app, path):
+    # (418 is not a page: no links go into it.)
     assert request(app, path) == (418, {}, path.encode())
 
 
@@ -108,3 +124,125 @@ def test_the_names_are_the_ones_ui_chart_declares():
 
     assert {component.name for component in _COMPONENTS.values()} == set(CHART_COMPONENTS)
     assert CHART_FILES == FRONTEND
+
+
+# -- links to the elements' code ------------------------------------------------------------
+
+
+def fake_streamlit(root, modules: dict[str, str], index_names: list[str]):
+    """A Streamlit `static` folder: `modules` file -> source, and an index.html whose entry
+    script and modulepreload links name `index_names`."""
+    folder = root / "static" / "js"
+    folder.mkdir(parents=True)
+    for name, source in modules.items():
+        (folder / name).write_text(source)
+    links = "".join(
+        f'<link rel="modulepreload" crossorigin href="./static/js/{n}">' for n in index_names
+    )
+    (root / "index.html").write_text(
+        f"<html><head><title>x</title>{links}</head><body></body></html>"
+    )
+    return root
+
+
+GRAPH = {  # a module graph, by hand: who imports whom
+    "index.E1.js": 'import{a as b}from"./shared.S1.js";',
+    "shared.S1.js": "export const a=1;",
+    "Selectbox.A1.js": 'import{a}from"./shared.S1.js";import{m}from"./menu.M1.js";'
+    'import"./side.D1.js";',
+    "menu.M1.js": 'import{x}from"./deep.P1.js";export const m=1;',
+    "deep.P1.js": 'import{m}from"./menu.M1.js";export const x=2;',  # a cycle
+    "side.D1.js": "",
+    "Selectbox.esm.Z9.js": "",  # another module whose name starts the same
+    "DataFrame.-q1.js": 'import{a}from"./shared.S1.js";import{g}from"./grid.G1.js";',
+    "grid.G1.js": "",
+}
+
+
+def test_module_files_follow_static_imports_once_each(tmp_path):
+    folder = fake_streamlit(tmp_path, GRAPH, ["index.E1.js"]) / "static" / "js"
+    assert module_files(folder, ["Selectbox", "Missing"]) == [
+        "Selectbox.A1.js", "shared.S1.js", "menu.M1.js", "side.D1.js", "deep.P1.js",
+    ]  # fmt: skip
+    assert module_files(folder, ["DataFrame"]) == ["DataFrame.-q1.js", "shared.S1.js", "grid.G1.js"]
+
+
+def linked(links: bytes) -> list[str]:
+    """The files `links` preload, checking each link's form."""
+    tags = links.decode().splitlines()
+    prefix, suffix = '<link rel="modulepreload" crossorigin href="./static/js/', '">'
+    assert all(tag.startswith(prefix) and tag.endswith(suffix) for tag in tags), tags
+    return [tag[len(prefix) : -len(suffix)] for tag in tags]
+
+
+def test_preloads_leave_out_what_streamlits_page_already_names(tmp_path):
+    root = fake_streamlit(tmp_path, GRAPH, ["index.E1.js", "shared.S1.js"])
+    preloads = ModulePreloads(root, base="/class")
+    every = ["Selectbox.A1.js", "menu.M1.js", "side.D1.js", "deep.P1.js"]
+    assert linked(preloads.for_path("/class/")) == every
+    assert linked(preloads.for_path("/class/inside_adam")) == every
+    tables = linked(preloads.for_path("/class/experiments"))
+    assert sorted(tables) == sorted([*every, "DataFrame.-q1.js", "grid.G1.js"])
+    assert linked(preloads.for_path("/experiments")) == every  # not under the base: no page
+
+
+def test_every_element_module_is_in_this_streamlit():
+    folder = streamlit_static_dir() / "js"
+    for name in (*ELEMENT_MODULES, *(n for names in PAGE_MODULES.values() for n in names)):
+        assert module_files(folder, [name]), f"Streamlit has no module {name}.<hash>.js"
+
+
+PAGE = b"<!doctype html><html><head><title>Streamlit</title></head><body></body></html>"
+
+
+HTML = (b"content-type", b"text/html; charset=utf-8")
+
+
+def streamlit_page(status=200, headers=(HTML,), body=PAGE):
+    """Stands for Streamlit answering with its page, in two pieces, as a file would come."""
+
+    async def inner(scope, receive, send):
+        inner.scope = scope
+        length = (b"content-length", str(len(body)).encode())
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*headers, length, (b"etag", b'"file"')]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body[:20], "more_body": True})
+        await send({"type": "http.response.body", "body": body[20:]})
+
+    return inner
+
+
+@pytest.mark.parametrize(
+    ("path", "gzipped"), [("/", False), ("/inside_adam", True), ("/experiments", False)]
+)
+def test_streamlits_page_gets_the_links_before_its_head_ends(path, gzipped):
+    # Streamlit gzips the page at a page's path (not at /) for a browser that takes gzip.
+    encoding = [(b"content-encoding", b"gzip")] if gzipped else []
+    inner = streamlit_page(headers=[HTML, *encoding], body=gzip.compress(PAGE) if gzipped else PAGE)
+    app = StaticAssets(inner, base_url="")
+    status, headers, body = request(app, path, extensions={"http.response.pathsend": {}})
+    links = app.preloads.for_path(path)
+    assert links.count(b'rel="modulepreload"') >= len(ELEMENT_MODULES)
+    assert status == 200 and body == PAGE.replace(b"</head>", links + b"</head>")
+    assert headers[b"content-length"] == str(len(body)).encode()
+    assert b"etag" not in headers  # it named Streamlit's file
+    assert b"content-encoding" not in headers
+    assert "http.response.pathsend" not in inner.scope["extensions"]  # a body to rewrite
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "headers"),
+    [
+        ("HEAD", 200, [(b"content-type", b"text/html")]),
+        ("GET", 304, [(b"content-type", b"text/html")]),
+        ("GET", 200, [(b"content-type", b"text/html"), (b"content-encoding", b"br")]),
+        ("GET", 206, [(b"content-type", b"text/html"), (b"content-range", b"bytes 0-9/99")]),
+        ("GET", 200, [(b"content-type", b"application/json")]),
+    ],
+)
+def test_any_other_answer_goes_through_as_it_is(method, status, headers):
+    app = StaticAssets(streamlit_page(status, headers), base_url="")
+    got_status, got_headers, body = request(app, "/", method=method)
+    assert (got_status, body) == (status, PAGE)
+    assert got_headers[b"content-length"] == str(len(PAGE)).encode()
+    assert got_headers[b"etag"] == b'"file"'
