@@ -19,7 +19,7 @@ from ui.runs import builtin, landscape, trajectory
 from ui.shell import ensure_app_shell
 from ui.text import MAX_MESSAGE, literal
 from viz.curves import loss_figure
-from viz.experiments import basin_names, basin_shares, basins_figure, basins_table, table_csv
+from viz.experiments import basin_names, basin_shares, basins_figure, basins_table, csv_on_demand
 from viz.paths import race_figure
 from viz.style import chart_config, format_number
 
@@ -158,7 +158,7 @@ with loss_column:
     )
 st.download_button(
     "Start points as CSV",
-    data=partial(table_csv, basins_table(maps)),
+    data=csv_on_demand(basins_table, maps),
     file_name="adam-lab-basins.csv",
     mime="text/csv",
     on_click="ignore",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
 from functions import get_function, list_functions
@@ -14,7 +12,7 @@ from ui.hyperparameters import controls_for
 from ui.progress import computed, progress_bar
 from ui.shell import ensure_app_shell
 from ui.text import MAX_MESSAGE, literal
-from viz.experiments import noise_figure, noise_summary, noise_table, noise_verdict, table_csv
+from viz.experiments import csv_on_demand, noise_figure, noise_summary, noise_table, noise_verdict
 from viz.style import chart_config, format_number
 
 ensure_app_shell()
@@ -186,7 +184,7 @@ st.dataframe(
 )
 st.download_button(
     "Curves as CSV",
-    data=partial(table_csv, noise_table(study)),
+    data=csv_on_demand(noise_table, study),
     file_name="adam-lab-noise.csv",
     mime="text/csv",
     on_click="ignore",

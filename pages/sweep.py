@@ -36,7 +36,7 @@ from ui.runs import builtin, landscape, trajectory
 from ui.shell import ensure_app_shell, legacy_experiments_link, page_was_drawn
 from ui.text import MAX_MESSAGE, literal
 from viz.curves import loss_figure
-from viz.experiments import COLOR_BY, grid_search_table, sweep_figure, sweep_table, table_csv
+from viz.experiments import COLOR_BY, csv_on_demand, grid_search_table, sweep_figure, sweep_table
 from viz.paths import race_figure
 from viz.stops import FigureArrays, figure_arrays, stops_of, window
 from viz.style import chart_config, describe_hyperparameters, format_number
@@ -432,7 +432,7 @@ if variant == "Adam":
 show_formula(objective)
 st.download_button(
     "Sweep grid as CSV",
-    data=partial(table_csv, sweep_table(result)),
+    data=csv_on_demand(sweep_table, result),
     file_name="adam-lab-sweep.csv",
     mime="text/csv",
     on_click="ignore",

@@ -9,7 +9,7 @@ its cells with their hover text; a click on a cell reports x = column and y = ro
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -800,3 +800,9 @@ def noise_verdict(study: NoiseStudy) -> str:
 
 def table_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, float_format="%.17g").encode()
+
+
+def csv_on_demand(table: Callable[..., pd.DataFrame], *args: object) -> Callable[[], bytes]:
+    """The CSV of `table(*args)`, made only when called: a download button's `data`, so that
+    a run builds the table when the button is clicked, not on every slider move."""
+    return lambda: table_csv(table(*args))

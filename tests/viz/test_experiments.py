@@ -35,6 +35,7 @@ from viz.experiments import (
     basins_figure,
     basins_table,
     cell_from_point,
+    csv_on_demand,
     grid_search_table,
     noise_figure,
     noise_summary,
@@ -360,6 +361,18 @@ def test_sweep_table_round_trips_through_csv(mixed_sweep):
     diverged = back["diverged at step"].fillna(-1).astype(int)
     np.testing.assert_array_equal(diverged, mixed_sweep.diverged_at.ravel())
     assert set(back["status"]) == {"converged", "not converged", "diverged"}
+
+
+def test_a_csv_on_demand_builds_its_table_only_when_asked(mixed_sweep):
+    built = []
+
+    def table(sweep):
+        built.append(sweep)
+        return sweep_table(sweep)
+
+    make = csv_on_demand(table, mixed_sweep)
+    assert built == []  # a run that draws the button builds nothing
+    assert make() == table_csv(sweep_table(mixed_sweep)) and built == [mixed_sweep]
 
 
 def test_grid_search_table_is_best_first():
