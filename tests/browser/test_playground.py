@@ -104,7 +104,14 @@ def test_slider_change_redraws_and_lands_in_the_url(page, app_url):
     assert page.console_errors == []
 
 
-def test_zoom_is_kept_when_a_slider_changes_the_figure(page, app_url):
+@pytest.mark.parametrize(
+    ("label", "legend"),
+    [
+        ("α — learning rate", "Adam (α=0.03,"),
+        ("β2 — memory of the squared gradients", "Adam (α=0.02, β1=0.9, β2=0.9995,"),
+    ],
+)
+def test_zoom_is_kept_when_a_slider_changes_the_figure(page, app_url, label, legend):
     page.goto(app_url)
     wait_for_app(page, CHARTS)
     race = chart(page, "pg_race")
@@ -117,12 +124,13 @@ def test_zoom_is_kept_when_a_slider_changes_the_figure(page, app_url):
     width = zoomed[0][1] - zoomed[0][0]
     assert width == pytest.approx((full[0][1] - full[0][0]) / 2, rel=1e-6)
     before = chart_stats(page, "pg_race")
-    slider = adam_slider(page)
+    # Adam's α (the second α: SGD, Adam, RMSProp) or β2 (Adam's alone) in the sidebar.
+    slider = page.get_by_role("slider", name=label).nth(1 if label.startswith("α") else 0)
     slider.focus()
     slider.press("ArrowRight")
-    # Redrawn with the new α, first from its stops, then by the rerun's figure in the same
-    # graph: Adam's legend entry names it, and the zoom stays at both.
-    wait_for_chart(page, "pg_race", f"{LEGEND}.some(t => t.startsWith('Adam (α=0.03,'))")
+    # Redrawn with the new value, first from its stops, then by the rerun's figure in the
+    # same graph: Adam's legend entry names it, and the zoom stays at both.
+    wait_for_chart(page, "pg_race", f"{LEGEND}.some(t => t.startsWith(arg))", legend)
     ranges = "gd => [gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]"
     assert race.evaluate(ranges) == zoomed
     wait_for_chart(page, "pg_race", "stats.draws > arg", before["draws"])
