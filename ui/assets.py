@@ -17,8 +17,10 @@ Streamlit, with one addition: links that let the browser fetch, at once, the cod
 elements the app draws (`ModulePreloads`). Streamlit fetches the code of each kind of element
 (a selectbox, a slider, the chart's frame, a formula) only when the page first shows one,
 after the script's messages have arrived, and some of it only after the code before it ran:
-on a first visit a chain of fetches while the page waits. Named up front, that code loads
-while the server runs the script (about 0.2 s sooner on the Playground's first load).
+on a first visit a chain of fetches while the page waits, each a round trip. Named up front,
+that code loads while the server runs the script. (From 127.0.0.1, where a round trip costs
+nothing, the Playground's first load is about 40 ms sooner; over a network, more.) Nothing
+else is rewritten: HTML that is not Streamlit's page, a download say, goes through as it is.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ class ModulePreloads:
     def __init__(self, static_root: Path, base: str = "") -> None:
         self.base = base
         folder = static_root / "static" / "js"
-        listed = set(_LISTED.findall((static_root / "index.html").read_text(encoding="utf-8")))
+        self.page = (static_root / "index.html").read_bytes()  # Streamlit's page, as served
+        listed = set(_LISTED.findall(self.page.decode("utf-8")))
         self.links: dict[str, bytes] = {}
         for page in ("", *PAGE_MODULES):
             names = (*ELEMENT_MODULES, *PAGE_MODULES.get(page, ()))
@@ -124,12 +127,14 @@ class ModulePreloads:
         return self.links.get(page, self.links[""])
 
     def wrap(self, path: str, send: Send) -> Send:
-        """`send` for a GET of `path`: an HTML page (200, whole, plain or gzip) gets the links
-        just before `</head>`, sent uncompressed with its length set again; anything else goes
-        through as it is. (Streamlit gzips the pages at a page's path, not the one at `/`.)"""
+        """`send` for a GET of `path`: Streamlit's page (its `index.html`, plain or gzipped)
+        gets the links just before `</head>`, sent uncompressed with its length set again.
+        Any other answer goes through as it is: an HTML download (`Content-Disposition`) is
+        not even held, and other HTML whose body is not Streamlit's page is sent as it came.
+        (Streamlit gzips the page at a page's path, not the one at `/`.)"""
         start: dict | None = None
-        chunks: list[bytes] = []
         gzipped = False
+        chunks: list[bytes] = []
 
         async def wrapped(message: dict) -> None:
             nonlocal start, gzipped
@@ -140,7 +145,7 @@ class ModulePreloads:
                     message["status"] == 200
                     and headers.get(b"content-type", b"").startswith(b"text/html")
                     and encoding in (b"identity", b"gzip")
-                    and b"content-range" not in headers
+                    and not {b"content-range", b"content-disposition"} & headers.keys()
                 ):
                     start, gzipped = message, encoding == b"gzip"  # held for the whole body
                     return
@@ -148,19 +153,27 @@ class ModulePreloads:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                body = b"".join(chunks)
-                body = gzip.decompress(body) if gzipped else body
-                body = body.replace(b"</head>", self.for_path(path) + b"</head>", 1)
-                # The ETag and date name Streamlit's file, not this page.
-                dropped = (b"content-length", b"content-encoding", b"etag", b"last-modified")
-                headers = [(n, v) for n, v in start["headers"] if n.lower() not in dropped]
-                headers.append((b"content-length", str(len(body)).encode()))
-                await send({**start, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+                await self._send_page(path, start, b"".join(chunks), gzipped, send)
                 return
             await send(message)
 
         return wrapped
+
+    async def _send_page(
+        self, path: str, start: dict, body: bytes, gzipped: bool, send: Send
+    ) -> None:
+        """Send the held answer: Streamlit's page with the links, anything else as it came."""
+        if (gzip.decompress(body) if gzipped else body) != self.page:
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        page = self.page.replace(b"</head>", self.for_path(path) + b"</head>", 1)
+        # The ETag and date name Streamlit's file, not this page.
+        dropped = (b"content-length", b"content-encoding", b"etag", b"last-modified")
+        headers = [(n, v) for n, v in start["headers"] if n.lower() not in dropped]
+        headers.append((b"content-length", str(len(page)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": page})
 
 
 class Asset(NamedTuple):

@@ -192,7 +192,7 @@ def test_every_element_module_is_in_this_streamlit():
         assert module_files(folder, [name]), f"Streamlit has no module {name}.<hash>.js"
 
 
-PAGE = b"<!doctype html><html><head><title>Streamlit</title></head><body></body></html>"
+PAGE = (streamlit_static_dir().parent / "index.html").read_bytes()  # Streamlit's page
 
 
 HTML = (b"content-type", b"text/html; charset=utf-8")
@@ -230,19 +230,27 @@ def test_streamlits_page_gets_the_links_before_its_head_ends(path, gzipped):
     assert "http.response.pathsend" not in inner.scope["extensions"]  # a body to rewrite
 
 
+OTHER_HTML = b"<html><head><title>a figure</title></head><body></body></html>"
+
+
 @pytest.mark.parametrize(
-    ("method", "status", "headers"),
+    ("method", "status", "headers", "body"),
     [
-        ("HEAD", 200, [(b"content-type", b"text/html")]),
-        ("GET", 304, [(b"content-type", b"text/html")]),
-        ("GET", 200, [(b"content-type", b"text/html"), (b"content-encoding", b"br")]),
-        ("GET", 206, [(b"content-type", b"text/html"), (b"content-range", b"bytes 0-9/99")]),
-        ("GET", 200, [(b"content-type", b"application/json")]),
+        ("HEAD", 200, [HTML], PAGE),
+        ("GET", 304, [HTML], PAGE),
+        ("GET", 200, [HTML, (b"content-encoding", b"br")], PAGE),
+        ("GET", 206, [HTML, (b"content-range", b"bytes 0-9/99")], PAGE),
+        ("GET", 200, [(b"content-type", b"application/json")], PAGE),
+        # A download of an HTML file (the Playground's animation), and any HTML that is not
+        # Streamlit's page: never rewritten.
+        ("GET", 200, [HTML, (b"content-disposition", b"attachment")], OTHER_HTML),
+        ("GET", 200, [HTML], OTHER_HTML),
+        ("GET", 200, [HTML, (b"content-encoding", b"gzip")], gzip.compress(OTHER_HTML)),
     ],
 )
-def test_any_other_answer_goes_through_as_it_is(method, status, headers):
-    app = StaticAssets(streamlit_page(status, headers), base_url="")
-    got_status, got_headers, body = request(app, "/", method=method)
-    assert (got_status, body) == (status, PAGE)
-    assert got_headers[b"content-length"] == str(len(PAGE)).encode()
+def test_any_other_answer_goes_through_as_it_is(method, status, headers, body):
+    app = StaticAssets(streamlit_page(status, headers, body), base_url="")
+    got_status, got_headers, got_body = request(app, "/", method=method)
+    assert (got_status, got_body) == (status, body)
+    assert got_headers[b"content-length"] == str(len(body)).encode()
     assert got_headers[b"etag"] == b'"file"'
