@@ -261,10 +261,11 @@ def print_changes(results: dict) -> None:
     print(f"   {'page':<24} {'in the page ms':>15} {'KB/change':>15} {'server CPU ms':>15}")
     for case, (_, kilobytes, cpu, timelines) in results.items():
         in_page = [t[0] if t[0] is not None else float("nan") for t in timelines]
-        cells = [
-            f"{statistics.median(v[:WALK]):.0f} | {statistics.median(v[WALK:]):.0f}"
-            for v in (in_page, kilobytes, cpu)
-        ]
+
+        def median(values: list[float]) -> str:
+            return f"{statistics.median(values):.0f}" if values else "-"  # --changes ≤ WALK
+
+        cells = [f"{median(v[:WALK])} | {median(v[WALK:])}" for v in (in_page, kilobytes, cpu)]
         print(f"   {case:<24} " + " ".join(f"{cell:>15}" for cell in cells))
     print("   where a change's time goes, medians in ms: " + " | ".join(PHASES))
     for case, (_, _, _, timelines) in results.items():
@@ -332,9 +333,9 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         server, url = start_app()
-        bare_server, bare_url = start_chart_app()
-        quiet_server, quiet_url = start_chart_app(post_script_gc=False)
-        urls = {"bare": bare_url, "bare, GC off": quiet_url}
+        # The floor, twice: with Streamlit's defaults, and with its post-run GC off.
+        floors = {"bare": start_chart_app(), "bare, GC off": start_chart_app(post_script_gc=False)}
+        bare_url = floors["bare"][1]
         try:
             fresh = first_load(browser, url)  # the very first visitor of this server
             first_load(browser, bare_url, "bare")  # its first visitor: not counted
@@ -343,18 +344,16 @@ def main() -> None:
                 warm.append(first_load(browser, url))
                 bare.append(first_load(browser, bare_url, "bare"))
 
-            opened = {}
-            for case in PAGES:
-                opened[case] = open_page(browser, urls.get(case, url), case)
-            servers = {"bare": bare_server, "bare, GC off": quiet_server}
-            pids = {case: servers.get(case, server).pid for case in PAGES}
+            servers = {case: floors.get(case, (server, url)) for case in PAGES}
+            opened = {case: open_page(browser, servers[case][1], case) for case in PAGES}
+            pids = {case: servers[case][0].pid for case in PAGES}
             results = changes_of(opened, pids, args.changes)
 
             playground = opened["Playground"][0]
             rate = scrub_rate(playground, "pg_race")["redraws"]
             fps = playback(playground, "pg_race")
         finally:
-            for process in (server, bare_server, quiet_server):
+            for process, _ in (*floors.values(), (server, url)):
                 stop_app(process)
             browser.close()
 
