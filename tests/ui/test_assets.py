@@ -223,6 +223,7 @@ def test_streamlits_page_gets_the_links_before_its_head_ends(path, gzipped):
     status, headers, body = request(app, path, extensions={"http.response.pathsend": {}})
     links = app.preloads.for_path(path)
     assert links.count(b'rel="modulepreload"') >= len(ELEMENT_MODULES)
+    assert (b"/DataFrame." in links) == (path == "/experiments")  # the table's code, 1.5 MB
     assert status == 200 and body == PAGE.replace(b"</head>", links + b"</head>")
     assert headers[b"content-length"] == str(len(body)).encode()
     assert b"etag" not in headers  # it named Streamlit's file
@@ -241,9 +242,9 @@ OTHER_HTML = b"<html><head><title>a figure</title></head><body></body></html>"
         ("GET", 200, [HTML, (b"content-encoding", b"br")], PAGE),
         ("GET", 206, [HTML, (b"content-range", b"bytes 0-9/99")], PAGE),
         ("GET", 200, [(b"content-type", b"application/json")], PAGE),
-        # A download of an HTML file (the Playground's animation), and any HTML that is not
-        # Streamlit's page: never rewritten.
-        ("GET", 200, [HTML, (b"content-disposition", b"attachment")], OTHER_HTML),
+        # A download of an HTML file (the Playground's animation; here even one with the
+        # page's very bytes), and any HTML that is not Streamlit's page: never rewritten.
+        ("GET", 200, [HTML, (b"content-disposition", b"attachment")], PAGE),
         ("GET", 200, [HTML], OTHER_HTML),
         ("GET", 200, [HTML, (b"content-encoding", b"gzip")], gzip.compress(OTHER_HTML)),
     ],
