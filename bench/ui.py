@@ -256,9 +256,10 @@ def print_changes(results: dict) -> None:
         )
     print(
         f"   the first {WALK} changes reach values new to the server's caches and to the page, "
-        "the others values seen before: medians, new | seen"
+        "the others values seen before: medians, new | seen; the server CPU's mean of the seen "
+        "in brackets (its ticks are 10 ms: over many changes the mean tells smaller changes)"
     )
-    print(f"   {'page':<24} {'in the page ms':>15} {'KB/change':>15} {'server CPU ms':>15}")
+    print(f"   {'page':<24} {'in the page ms':>15} {'KB/change':>15} {'server CPU ms':>22}")
     for case, (_, kilobytes, cpu, timelines) in results.items():
         in_page = [t[0] if t[0] is not None else float("nan") for t in timelines]
 
@@ -266,7 +267,10 @@ def print_changes(results: dict) -> None:
             return f"{statistics.median(values):.0f}" if values else "-"  # --changes ≤ WALK
 
         cells = [f"{median(v[:WALK])} | {median(v[WALK:])}" for v in (in_page, kilobytes, cpu)]
-        print(f"   {case:<24} " + " ".join(f"{cell:>15}" for cell in cells))
+        seen = cpu[WALK:]
+        cells[-1] += f" ({statistics.mean(seen):.1f})" if seen else ""
+        widths = (15, 15, 22)
+        print(f"   {case:<24} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
     print("   where a change's time goes, medians in ms: " + " | ".join(PHASES))
     for case, (_, _, _, timelines) in results.items():
         phases = [[t[k] for t in timelines if t[k] is not None] for k in range(1, len(PHASES) + 1)]
